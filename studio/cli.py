@@ -1,0 +1,262 @@
+"""The headless ``inkstudio`` command: everything the window does, for scripts and batch series.
+
+Errors print one line on stderr and exit non-zero; ``INKSTUDIO_DEBUG=1`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import studio
+from studio.errors import Cancelled, StudioError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+Command = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, Command] = {}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not the whole usage block
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0 or value > 2**63 - 1:
+        raise argparse.ArgumentTypeError("a seed is between 0 and 2**63-1")
+    return value
+
+
+def _add_sampling_args(p: argparse.ArgumentParser) -> None:
+    from studio.engine.device import DEVICE_CHOICES
+    from studio.engine.sampling import DEFAULT_SAMPLER, DEFAULT_STEPS, SAMPLERS
+
+    p.add_argument("--model", help="model id (see 'inkstudio models') or a checkpoint path; default: the bundled diffusion model")
+    p.add_argument("--style", help="ink style the model offers, e.g. light (淡墨) or dark (浓墨)")
+    p.add_argument("--seed", type=_seed, help="first seed (image k uses seed+k); random and recorded when omitted")
+    p.add_argument("--steps", type=_positive_int, default=DEFAULT_STEPS, help=f"denoising steps (default {DEFAULT_STEPS})")
+    p.add_argument("--sampler", choices=list(SAMPLERS), default=DEFAULT_SAMPLER, help=f"default {DEFAULT_SAMPLER}")
+    p.add_argument("--eta", type=float, default=0.0, help="DDIM eta: 0 deterministic, 1 like DDPM")
+    p.add_argument("--size", type=_positive_int, help="image size in pixels (default: the model's own)")
+    p.add_argument("--device", choices=list(DEVICE_CHOICES), default="auto")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="inkstudio", description="Ink Studio 水墨工作室: paint traditional Chinese ink landscapes offline.")
+    parser.add_argument("--version", action="version", version=f"inkstudio {studio.__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    p = sub.add_parser("models", help="list the models the studio can paint with")
+    p.add_argument("--json", action="store_true", help="a JSON list of model records")
+
+    p = sub.add_parser("generate", help="paint a series of images into a folder")
+    _add_sampling_args(p)
+    p.add_argument("--count", type=_positive_int, default=1, help="number of paintings (seeds seed..seed+count-1)")
+    p.add_argument("--batch", type=_positive_int, default=None, help="images per forward pass (default 4)")
+    p.add_argument("--name", default="{model}-{style}-{seed}", help="file name template: {model} {style} {seed} {sampler} {steps}")
+    p.add_argument("--out", required=True, help="output folder (created if missing)")
+
+    p = sub.add_parser("info", help="print the settings embedded in a painting")
+    p.add_argument("image", help="a PNG painted by Ink Studio")
+
+    for hook in _EXTRA_PARSERS:
+        hook(sub)
+    return parser
+
+
+# Later commands (train, eval, inpaint, walk, trajectory) register here: (subparsers) -> None
+_EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    def register(fn: Command) -> Command:
+        _COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def _progress_bar(total: int, desc: str):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="step", file=sys.stderr, dynamic_ncols=True, leave=True)
+
+
+def prepare_out_dir(out: str | Path) -> Path:
+    """Create the output folder and check it is writable; StudioError otherwise."""
+    out = Path(out).expanduser()
+    if out.exists() and not out.is_dir():
+        raise StudioError(f"--out {out} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StudioError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise StudioError(f"output folder {out} is not writable")
+    return out
+
+
+def load_model_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Resolve --model, choose --device and load: (record, loaded model, device choice)."""
+    from studio.engine.device import choose_device
+    from studio.models.catalog import resolve
+    from studio.models.loaders import load_checkpoint
+
+    record = resolve(getattr(args, "model", None), size=getattr(args, "size", None))
+    device = choose_device(getattr(args, "device", "auto"))
+    model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
+    return record, model, device
+
+
+@command("models")
+def cmd_models(args: argparse.Namespace) -> int:
+    from studio.models.catalog import discover, records_json
+
+    catalog = discover()
+    if args.json:
+        print(records_json(catalog.records))
+    else:
+        if not catalog.records:
+            print("no models found")
+        for r in catalog.records:
+            styles = ",".join(r.styles) or "-"
+            tag = "bundled" if r.bundled else "user"
+            print(f"{r.id:<28} {r.kind:<9} {r.resolution:>4}px  styles={styles:<12} {tag:<7} {r.path}")
+    for problem in catalog.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    return 0
+
+
+@command("generate")
+def cmd_generate(args: argparse.Namespace) -> int:
+    from studio.engine.noise import random_seed
+    from studio.engine.paint import DEFAULT_BATCH, PaintRequest, file_name, paint_series
+    from studio.engine.pngmeta import save_png
+
+    out = prepare_out_dir(args.out)
+    record, model, device = load_model_for(args)
+    seed = args.seed if args.seed is not None else random_seed()
+    req = PaintRequest(
+        seed=seed, count=args.count, style=args.style, sampler=args.sampler, steps=args.steps, eta=args.eta,
+        size=args.size, batch_size=args.batch or DEFAULT_BATCH,
+    )
+    if model.styles and args.style is not None:
+        model.labels_for(args.style, 1)  # validate before any work
+    diffusion = model.kind == "diffusion"
+    total = args.count * (args.steps if diffusion else 1)
+    written: list[Path] = []
+    bar = _progress_bar(total, f"{record.id} {device.label}")
+    last = [0]
+
+    def on_progress(p) -> None:  # type: ignore[no-untyped-def]
+        done = p.done * (args.steps if diffusion else 1) + p.step * p.batch_len
+        bar.update(max(0, done - last[0]))
+        last[0] = max(last[0], done)
+
+    def on_painting(p) -> None:  # type: ignore[no-untyped-def]
+        written.append(save_png(p.image, p.meta, out / file_name(args.name, p.meta)))
+
+    try:
+        paint_series(model, record, req, on_progress=on_progress, on_painting=on_painting)
+    finally:
+        bar.close()
+    print(f"wrote {len(written)} painting(s) to {out} (seeds {seed}..{seed + args.count - 1})")
+    return 0
+
+
+@command("info")
+def cmd_info(args: argparse.Namespace) -> int:
+    from studio.engine.pngmeta import read_png_meta
+
+    print(json.dumps(read_png_meta(args.image), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _launch_gui(argv: Sequence[str]) -> int:
+    try:
+        from studio.app import main as app_main
+    except ImportError as exc:
+        print(f"inkstudio: the window cannot start ({exc}); see 'inkstudio --help' for the headless commands", file=sys.stderr)
+        return EXIT_ERROR
+    return app_main(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-psn") or (argv and argv[0] in ("--self-test",)):
+        return _launch_gui(argv)
+    _quiet_libraries()
+    _load_extra_commands()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except StudioError as exc:
+        print(f"inkstudio: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Cancelled:
+        print("inkstudio: cancelled", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("inkstudio: interrupted; finished paintings are kept, nothing partial was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except MemoryError:
+        print("inkstudio: error: out of memory (try a smaller --batch or --size)", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # last resort: one line, never a traceback unless asked for
+        if os.environ.get("INKSTUDIO_DEBUG"):
+            traceback.print_exc()
+        print(f"inkstudio: unexpected error: {type(exc).__name__}: {exc} (INKSTUDIO_DEBUG=1 shows details)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _quiet_libraries() -> None:
+    """Library chatter (diffusers' info/warnings) would bury our one-line messages."""
+    import logging
+
+    for name in ("diffusers", "accelerate"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        from diffusers.utils import logging as dlog
+
+        dlog.set_verbosity_error()
+        dlog.disable_progress_bar()
+    except ImportError:
+        pass
+
+
+def _load_extra_commands() -> None:
+    """Import the modules that register further commands (each adds a parser hook and a handler)."""
+    import importlib
+
+    for name in ("studio.commands",):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise

@@ -1,0 +1,2 @@
+"""Further CLI commands. Each module registers a parser hook in ``studio.cli._EXTRA_PARSERS``
+and a handler with ``@studio.cli.command(name)``; import it here."""

@@ -1,0 +1,188 @@
+"""Prompt-free sampling: diffusers schedulers driven by our own loop, and GAN generation.
+
+The loop is the one diffusers' pipelines use (scale input, predict, ``scheduler.step``), plus a
+per-step callback carrying x_t and the predicted clean image x0, and a cancel token checked
+between steps.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import diffusers
+import numpy as np
+import torch
+from PIL import Image
+
+from studio.engine.noise import image_generators, initial_noise
+from studio.errors import Cancelled, StudioError
+from studio.models.loaders import LoadedModel
+
+SAMPLERS: dict[str, str] = {
+    "ddpm": "DDPMScheduler",
+    "ddim": "DDIMScheduler",
+    "dpm++": "DPMSolverMultistepScheduler",
+    "unipc": "UniPCMultistepScheduler",
+    "euler-a": "EulerAncestralDiscreteScheduler",
+}
+DEFAULT_SAMPLER = "dpm++"
+DEFAULT_STEPS = 20
+
+
+class CancelToken:
+    """Set from any thread; long work calls ``raise_if_set`` between steps."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_set(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+@dataclass(frozen=True)
+class StepUpdate:
+    """One denoising step of one batch: x_t and the predicted clean image x0 (CPU, float32, [-1, 1])."""
+
+    step: int
+    total: int
+    x_t: torch.Tensor | None
+    x0: torch.Tensor
+
+
+StepCallback = Callable[[StepUpdate], None]
+
+
+def make_scheduler(model: LoadedModel, sampler: str) -> Any:
+    """A fresh diffusers scheduler for ``sampler``, built from the checkpoint's saved config.
+
+    When the sampler is the checkpoint's own scheduler class, its config is used unchanged.
+    """
+    if sampler not in SAMPLERS:
+        raise StudioError(f"unknown sampler '{sampler}' (choose from {', '.join(SAMPLERS)})")
+    if model.kind != "diffusion":
+        raise StudioError(f"'{model.spec.name}' is a GAN: it paints in one pass and takes no sampler")
+    cls = getattr(diffusers, SAMPLERS[sampler])
+    config = dict(model.scheduler_config or {})
+    if model.scheduler_class != cls.__name__:
+        # keep what describes the trained noise schedule; drop the saved class's own sampling options
+        keep = {"num_train_timesteps", "beta_start", "beta_end", "beta_schedule", "trained_betas", "prediction_type",
+                "timestep_spacing", "steps_offset", "rescale_betas_zero_snr", "clip_sample", "clip_sample_range"}
+        config = {k: v for k, v in config.items() if k in keep}
+    return cls.from_config(config)
+
+
+def _step_kwargs(scheduler: Any, generators: list[torch.Generator], eta: float) -> dict[str, Any]:
+    params = inspect.signature(scheduler.step).parameters
+    kwargs: dict[str, Any] = {}
+    if "generator" in params:
+        kwargs["generator"] = generators
+    if "eta" in params:
+        kwargs["eta"] = eta
+    return kwargs
+
+
+def _predicted_x0(scheduler: Any, out: Any, model_out: torch.Tensor, model_in: torch.Tensor, t: Any) -> torch.Tensor:
+    x0 = getattr(out, "pred_original_sample", None)
+    if x0 is None:
+        # VP form: model_in = sqrt(a) x0 + sqrt(1 - a) eps, whatever the sampler's own parametrisation
+        a = scheduler.alphas_cumprod[int(round(float(t)))].to(model_in.device, torch.float32)
+        kind = scheduler.config.prediction_type
+        if kind == "epsilon":
+            x0 = (model_in - (1 - a).sqrt() * model_out) / a.sqrt()
+        elif kind == "v_prediction":
+            x0 = a.sqrt() * model_in - (1 - a).sqrt() * model_out
+        else:
+            x0 = model_out
+    return x0.clamp(-1, 1)
+
+
+def sample_diffusion(
+    model: LoadedModel,
+    seeds: Sequence[int],
+    *,
+    style: str | None = None,
+    sampler: str = DEFAULT_SAMPLER,
+    steps: int = DEFAULT_STEPS,
+    eta: float = 0.0,
+    size: int | None = None,
+    noise: torch.Tensor | None = None,
+    cancel: CancelToken | None = None,
+    on_step: StepCallback | None = None,
+) -> torch.Tensor:
+    """Paint ``len(seeds)`` images in one batch; returns float32 CPU tensors in [-1, 1].
+
+    ``noise`` overrides the contract noise (latent walks pass slerped noise); the seeds still
+    feed the per-image generators of stochastic samplers.
+    """
+    if steps < 1:
+        raise StudioError("steps must be at least 1")
+    if not 0.0 <= eta <= 1.0:
+        raise StudioError("eta must be between 0 and 1")
+    scheduler = make_scheduler(model, sampler)
+    generators = image_generators(seeds)
+    shape = list(model.noise_shape)
+    if size is not None and size != shape[-1]:
+        if size % model.size_multiple:
+            raise StudioError(f"size {size} does not suit this model: use a multiple of {model.size_multiple}")
+        shape[-2:] = [size, size]
+    x = noise if noise is not None else initial_noise(shape, generators)
+    x = x.to(model.device, torch.float32) * scheduler.init_noise_sigma
+    labels = model.labels_for(style, x.shape[0])
+    scheduler.set_timesteps(steps, device=model.device)
+    kwargs = _step_kwargs(scheduler, generators, eta)
+    timesteps = scheduler.timesteps
+    for i, t in enumerate(timesteps):
+        if cancel is not None:
+            cancel.raise_if_set()
+        model_in = scheduler.scale_model_input(x, t)
+        model_out = model.denoise(model_in, t, labels)
+        out = scheduler.step(model_out, t, x, **kwargs)
+        x = out.prev_sample
+        if on_step is not None:
+            x0 = _predicted_x0(scheduler, out, model_out, model_in, t)
+            on_step(StepUpdate(step=i + 1, total=len(timesteps), x_t=x.detach().cpu().clamp(-1, 1), x0=x0.detach().cpu()))
+    if cancel is not None:
+        cancel.raise_if_set()
+    return x.detach().float().cpu()
+
+
+def sample_gan(
+    model: LoadedModel,
+    seeds: Sequence[int],
+    *,
+    style: str | None = None,
+    noise: torch.Tensor | None = None,
+    cancel: CancelToken | None = None,
+) -> torch.Tensor:
+    """Generate ``len(seeds)`` images from z drawn per the contract; float32 CPU in [-1, 1]."""
+    if cancel is not None:
+        cancel.raise_if_set()
+    z = noise if noise is not None else initial_noise(model.noise_shape, image_generators(seeds))
+    labels = model.labels_for(style, z.shape[0])
+    images = model.generate(z.to(model.device), labels).clamp(-1, 1)
+    return images.detach().float().cpu()
+
+
+def to_pil(images: torch.Tensor) -> list[Image.Image]:
+    """Model space [-1, 1] to 8-bit images, as diffusers does: (x+1)/2, clamp, x255, round."""
+    arr = ((images.float() / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8)
+    arr_np = arr.permute(0, 2, 3, 1).numpy()
+    out = []
+    for a in arr_np:
+        if a.shape[-1] == 1:
+            out.append(Image.fromarray(np.ascontiguousarray(a[..., 0]), mode="L"))
+        else:
+            out.append(Image.fromarray(np.ascontiguousarray(a[..., :3]), mode="RGB"))
+    return out

@@ -1,0 +1,147 @@
+"""The model catalog: bundled models, the user's models folder, and any path given."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from studio.config import paths
+from studio.errors import CheckpointError, StudioError
+from studio.models.loaders import TORCH_SUFFIXES, ModelSpec, inspect_checkpoint
+
+DEFAULT_MODEL_ID = "ink-diffusion-64"
+
+_sha_cache: dict[tuple[str, int, int], str] = {}
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    id: str
+    name: str
+    kind: str
+    styles: list[str]
+    resolution: int
+    channels: int
+    path: str
+    sha256: str
+    bundled: bool
+    card: str | None
+    format: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def weights_sha256(files: list[Path]) -> str:
+    """sha256 over the weight files' bytes (one file: exactly that file's sha256)."""
+    h = hashlib.sha256()
+    for f in files:
+        st = f.stat()
+        key = (str(f.resolve()), st.st_size, st.st_mtime_ns)
+        if len(files) == 1 and key in _sha_cache:
+            return _sha_cache[key]
+        with open(f, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    digest = h.hexdigest()
+    if len(files) == 1:
+        _sha_cache[key] = digest
+    return digest
+
+
+def record_for(spec: ModelSpec, model_id: str, bundled: bool) -> ModelRecord:
+    return ModelRecord(
+        id=model_id,
+        name=spec.name,
+        kind=spec.kind,
+        styles=list(spec.styles),
+        resolution=spec.resolution,
+        channels=spec.channels,
+        path=str(spec.path),
+        sha256=weights_sha256(spec.weights_files),
+        bundled=bundled,
+        card=spec.card,
+        format=spec.format,
+    )
+
+
+def _candidates(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith("."):
+            continue
+        if p.is_file() and p.suffix.lower() in (".safetensors", *TORCH_SUFFIXES):
+            out.append(p)
+        elif p.is_dir() and ((p / "model_index.json").is_file() or (p / "config.json").is_file()):
+            out.append(p)
+    return out
+
+
+def _model_id(path: Path) -> str:
+    return path.stem if path.is_file() else path.name
+
+
+@dataclass
+class Catalog:
+    records: list[ModelRecord]
+    problems: list[str]  # one line per file that looked like a model but could not be read
+
+    def get(self, model_id: str) -> ModelRecord | None:
+        return next((r for r in self.records if r.id == model_id), None)
+
+    def default(self) -> ModelRecord | None:
+        return self.get(DEFAULT_MODEL_ID) or next((r for r in self.records if r.bundled), None) or (
+            self.records[0] if self.records else None
+        )
+
+
+def discover(extra_paths: list[str | Path] = ()) -> Catalog:
+    """Scan the bundled and user model folders (and ``extra_paths``) for loadable models."""
+    records: list[ModelRecord] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    sources = [(paths.bundled_models_dir(), True), (paths.user_models_dir(), False)]
+    items: list[tuple[Path, bool]] = [(p, b) for folder, b in sources for p in _candidates(folder)]
+    items += [(Path(p), False) for p in extra_paths]
+    for path, bundled in items:
+        try:
+            spec = inspect_checkpoint(path)
+        except (CheckpointError, StudioError) as exc:
+            problems.append(str(exc))
+            continue
+        base = _model_id(path)
+        model_id, n = base, 2
+        while model_id in seen:
+            model_id, n = f"{base}-{n}", n + 1
+        seen.add(model_id)
+        records.append(record_for(spec, model_id, bundled))
+    return Catalog(records, problems)
+
+
+def resolve(model: str | None, size: int | None = None, catalog: Catalog | None = None) -> ModelRecord:
+    """A model by catalog id or by path; None means the default model."""
+    if model is not None:
+        candidate = Path(model).expanduser()
+        if candidate.exists() or any(sep in model for sep in ("/", "\\")) or candidate.suffix:
+            spec = inspect_checkpoint(candidate, size)
+            return record_for(spec, _model_id(candidate), bundled=False)
+    catalog = catalog or discover()
+    if model is None:
+        found = catalog.default()
+        if found is None:
+            raise StudioError("no models found: the bundled models/ folder is empty and no --model was given")
+        return found
+    found = catalog.get(model)
+    if found is None:
+        known = ", ".join(r.id for r in catalog.records) or "none"
+        raise StudioError(f"no model with id '{model}' (known: {known}); give an id or a path")
+    return found
+
+
+def records_json(records: list[ModelRecord]) -> str:
+    return json.dumps([r.to_json() for r in records], ensure_ascii=False, indent=2)
