@@ -17,10 +17,12 @@ import math
 import pickle
 import sys
 import types
+import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 from torch import nn
@@ -129,10 +131,12 @@ def load_checkpoint(
         model = loader(spec)
     except CheckpointError:
         raise
-    except (RuntimeError, ValueError, KeyError, TypeError, OSError, EnvironmentError) as exc:
+    except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
         raise CheckpointError(spec.path, f"weights do not fit the network ({_first_line(exc)})") from None
     model.module.eval().requires_grad_(False)
-    model.module.to(device=device, dtype=dtype)
+    model.module.to(device)
+    if dtype != torch.float32:
+        model.module.to(dtype)
     model.device, model.dtype = device, dtype
     return model
 
@@ -140,14 +144,17 @@ def load_checkpoint(
 def read_torch_file(path: Path) -> Any:
     """torch.load with weights_only=True; pickled code is refused and never runs."""
     try:
-        return torch.load(str(path), map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns about pickle protocols; our one line says it all
+            return torch.load(str(path), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        msg = _first_line(exc)
-        if "Weights only load failed" in msg or "Unsupported global" in str(exc) or "GLOBAL" in str(exc):
+        if "GLOBAL" in str(exc):
             raise CheckpointError(
-                path, "refused: the file holds pickled Python objects beyond plain weights (Ink Studio never runs such code)"
+                path, "refused: the file asks to run Python code on loading (Ink Studio loads plain weights only)"
             ) from None
-        raise CheckpointError(path, f"not a PyTorch checkpoint ({msg})") from None
+        raise CheckpointError(
+            path, "not a plain-weights PyTorch checkpoint (corrupt, or pickled objects Ink Studio will not load)"
+        ) from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError, AttributeError, ImportError) as exc:
         raise CheckpointError(path, f"not a readable PyTorch checkpoint, truncated or corrupt ({_first_line(exc)})") from None
     except Exception as exc:  # torch raises a zoo of types on garbage input
