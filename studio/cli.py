@@ -76,7 +76,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--count", type=_positive_int, default=1, help="number of paintings (seeds seed..seed+count-1)")
     p.add_argument("--batch", type=_positive_int, default=None, help="images per forward pass (default 4)")
     p.add_argument("--name", default="{model}-{style}-{seed}", help="file name template: {model} {style} {seed} {sampler} {steps}")
-    p.add_argument("--out", required=True, help="output folder (created if missing)")
+    p.add_argument("--out", required=True, help="output folder (created if missing); manifest.json lists its paintings")
+    p.add_argument("--sheet", action="store_true", help="also write contact-sheet.png: a grid of the series with seed captions")
+    p.add_argument("--upscale", type=int, choices=(1, 2, 4), default=1, help="upscale on export (Lanczos), recorded in the PNG")
+    p.add_argument("--frame", choices=("paper", "scroll"), help="display framing: xuan paper or a hanging scroll (default none)")
+    p.add_argument("--seal", action="store_true", help="press the studio seal (印章) into the painting's corner")
+    p.add_argument(
+        "--from", dest="from_image", metavar="IMAGE.png",
+        help="repaint the painting whose settings IMAGE.png carries (model, style, seed, sampler, steps, eta, size, finishing)",
+    )
 
     p = sub.add_parser("info", help="print the settings embedded in a painting")
     p.add_argument("image", help="a PNG painted by Ink Studio")
@@ -151,38 +159,50 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 @command("generate")
 def cmd_generate(args: argparse.Namespace) -> int:
+    from studio.engine.device import choose_device
+    from studio.engine.export import ExportOptions, export_series, locate_model, read_settings, reproduction_request
     from studio.engine.noise import random_seed
-    from studio.engine.paint import DEFAULT_BATCH, PaintRequest, file_name, paint_series
-    from studio.engine.pngmeta import save_png
+    from studio.engine.paint import DEFAULT_BATCH, PaintRequest
+    from studio.models.loaders import load_checkpoint
 
-    out = prepare_out_dir(args.out)
-    record, model, device = load_model_for(args)
-    seed = args.seed if args.seed is not None else random_seed()
-    req = PaintRequest(
-        seed=seed, count=args.count, style=args.style, sampler=args.sampler, steps=args.steps, eta=args.eta,
-        size=args.size, batch_size=args.batch or DEFAULT_BATCH,
-    )
-    if model.styles and args.style is not None:
-        model.labels_for(args.style, 1)  # validate before any work
+    options = ExportOptions(name=args.name, upscale=args.upscale, frame=args.frame, seal=args.seal, sheet=args.sheet)
+    if args.from_image is not None:
+        # the PNG decides what is painted; --model only says where its model is, --device where to paint
+        meta = read_settings(args.from_image)
+        record = locate_model(meta, args.model, source=args.from_image)
+        out = prepare_out_dir(args.out)
+        device = choose_device(args.device)
+        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
+        if meta.get("device") and meta["device"] != model.device.type:
+            print(f"note: painted on {meta['device']}, repainting on {model.device.type}: pixels may differ slightly", file=sys.stderr)
+        req, options = reproduction_request(meta, options)
+    else:
+        out = prepare_out_dir(args.out)
+        record, model, device = load_model_for(args)
+        seed = args.seed if args.seed is not None else random_seed()
+        req = PaintRequest(
+            seed=seed, count=args.count, style=args.style, sampler=args.sampler, steps=args.steps, eta=args.eta,
+            size=args.size, batch_size=args.batch or DEFAULT_BATCH,
+        )
+    if model.styles and req.style is not None:
+        model.labels_for(req.style, 1)  # validate before any work
     diffusion = model.kind == "diffusion"
-    total = args.count * (args.steps if diffusion else 1)
-    written: list[Path] = []
-    bar = _progress_bar(total, f"{record.id} {device.label}")
+    per_image = req.steps if diffusion else 1
+    bar = _progress_bar(req.count * per_image, f"{record.id} {device.label}")
     last = [0]
 
     def on_progress(p) -> None:  # type: ignore[no-untyped-def]
-        done = p.done * (args.steps if diffusion else 1) + p.step * p.batch_len
+        done = p.done * per_image + p.step * p.batch_len
         bar.update(max(0, done - last[0]))
         last[0] = max(last[0], done)
 
-    def on_painting(p) -> None:  # type: ignore[no-untyped-def]
-        written.append(save_png(p.image, p.meta, out / file_name(args.name, p.meta)))
-
     try:
-        paint_series(model, record, req, on_progress=on_progress, on_painting=on_painting)
+        result = export_series(model, record, req, out, options, on_progress=on_progress)
     finally:
         bar.close()
-    print(f"wrote {len(written)} painting(s) to {out} (seeds {seed}..{seed + args.count - 1})")
+    seeds = f"seed {req.seed}" if req.count == 1 else f"seeds {req.seed}..{req.seed + req.count - 1}"
+    print(f"wrote {len(result.files)} painting(s) to {out} ({seeds}), {result.manifest.name}"
+          + (f", {result.sheet.name}" if result.sheet else ""))
     return 0
 
 
@@ -205,7 +225,11 @@ def _launch_gui(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-psn") or (argv and argv[0] in ("--self-test",)):
+    if argv and argv[0] == "--self-test":
+        from studio.selftest import run_self_test
+
+        return run_self_test()
+    if not argv or argv[0].startswith("-psn"):  # -psn: macOS passes a process serial number
         return _launch_gui(argv)
     _quiet_libraries()
     _load_extra_commands()

@@ -1,0 +1,105 @@
+"""Classroom commands: ``trajectory`` (the denoising filmstrip) and ``compare`` (GAN vs diffusion)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from studio import cli
+from studio.errors import StudioError
+
+
+def _add_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("trajectory", help="a denoising filmstrip: x_t and the predicted painting every few steps")
+    cli._add_sampling_args(p)
+    p.add_argument("--every", type=cli._positive_int, default=1, help="show every E-th step (the last step is always shown)")
+    p.add_argument("--out", required=True, help="strip.png (two rows: x_t, predicted x0) or strip.gif (animated)")
+
+    p = sub.add_parser("compare", help="the same seeds painted by a GAN and a diffusion model, with wall times")
+    p.add_argument("--gan", required=True, help="GAN model id or checkpoint path")
+    p.add_argument("--diffusion", required=True, help="diffusion model id or checkpoint path")
+    p.add_argument("--count", type=cli._positive_int, default=4, help="paintings per model (default 4)")
+    p.add_argument("--seed", type=cli._seed, help="first seed (image k uses seed+k); random when omitted")
+    p.add_argument("--style", help="style for the models that offer it")
+    p.add_argument("--steps", type=cli._positive_int, default=None, help="diffusion steps (default the studio's)")
+    p.add_argument("--sampler", default=None, help="diffusion sampler (default the studio's)")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--out", required=True, help="a PNG with both rows and their wall times")
+
+
+cli._EXTRA_PARSERS.append(_add_parsers)
+
+
+def _out_file(path: str, suffixes: tuple[str, ...]) -> Path:
+    out = Path(path).expanduser()
+    if out.suffix.lower() not in suffixes:
+        raise StudioError(f"--out must end in {' or '.join(suffixes)}, not '{out.name}'")
+    if out.is_dir():
+        raise StudioError(f"--out {out} is a folder; give a file name ending in {' or '.join(suffixes)}")
+    cli.prepare_out_dir(out.parent)
+    return out
+
+
+@cli.command("trajectory")
+def cmd_trajectory(args: argparse.Namespace) -> int:
+    from studio.engine.classroom import denoising_trajectory, frame_steps, save_filmstrip
+    from studio.engine.noise import random_seed
+
+    out = _out_file(args.out, (".png", ".gif"))
+    frame_steps(args.steps, args.every)
+    record, model, device = cli.load_model_for(args)
+    if model.kind != "diffusion":
+        raise StudioError(f"'{record.id}' is a GAN: it paints in one pass, there is no denoising to show")
+    seed = args.seed if args.seed is not None else random_seed()
+    bar = cli._progress_bar(args.steps, f"{record.id} {device.label}")
+    try:
+        traj = denoising_trajectory(
+            model, seed, style=args.style, sampler=args.sampler, steps=args.steps, eta=args.eta, size=args.size,
+            every=args.every, on_frame=lambda f: bar.update(f.step - bar.n),
+        )
+    finally:
+        bar.close()
+    save_filmstrip(traj, out)
+    print(f"wrote {out}: {len(traj.frames)} frame(s) of seed {seed} (steps {', '.join(str(f.step) for f in traj.frames)})")
+    return 0
+
+
+@cli.command("compare")
+def cmd_compare(args: argparse.Namespace) -> int:
+    from studio.engine.classroom import side_by_side, side_by_side_sheet
+    from studio.engine.device import choose_device
+    from studio.engine.noise import random_seed
+    from studio.engine.pngmeta import save_png
+    from studio.engine.sampling import DEFAULT_SAMPLER, DEFAULT_STEPS, SAMPLERS
+    from studio.models.catalog import resolve
+    from studio.models.loaders import load_checkpoint
+
+    out = _out_file(args.out, (".png",))
+    sampler = args.sampler or DEFAULT_SAMPLER
+    if sampler not in SAMPLERS:
+        raise StudioError(f"unknown sampler '{sampler}' (choose from {', '.join(SAMPLERS)})")
+    device = choose_device(args.device)
+    loaded = []
+    for flag, ref in (("--gan", args.gan), ("--diffusion", args.diffusion)):
+        record = resolve(ref)
+        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
+        want = "gan" if flag == "--gan" else "diffusion"
+        if model.kind != want:
+            raise StudioError(f"{flag} {ref} is a {model.kind} model, not a {want} model")
+        loaded.append((model, record))
+    seed = args.seed if args.seed is not None else random_seed()
+    result = side_by_side(
+        loaded[0], loaded[1], count=args.count, seed=seed, style=args.style, sampler=sampler, steps=args.steps or DEFAULT_STEPS
+    )
+    meta = {
+        "compare": True, "seeds": result.seeds,
+        "gan": {"model": result.gan.name, "seconds": round(result.gan.seconds, 4)},
+        "diffusion": {"model": result.diffusion.name, "seconds": round(result.diffusion.seconds, 4), "sampler": sampler,
+                      "steps": args.steps or DEFAULT_STEPS},
+        "device": device.device,
+    }
+    save_png(side_by_side_sheet(result), meta, out)
+    print(f"wrote {out}: GAN {result.gan.name} {result.gan.seconds:.2f} s, diffusion {result.diffusion.name} "
+          f"{result.diffusion.seconds:.2f} s for {args.count} painting(s) each", file=sys.stdout)
+    return 0
