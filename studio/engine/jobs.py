@@ -1,0 +1,246 @@
+"""The worker side of the studio's job runner, free of Qt: run one painting job, report events.
+
+The window owns one inference thread and calls :meth:`PaintWorker.run` on it; everything heavy
+(torch, diffusers, the model) is imported and touched only here, and what comes back through
+``emit`` is a :class:`JobEvent` holding PIL images and plain values, never tensors or exceptions.
+
+Importing this module is cheap (no torch): the engine is imported lazily on the worker thread.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from studio.errors import Cancelled, StudioError
+
+EVENT_KINDS = ("ready", "started", "progress", "painting", "finished", "cancelled", "error")
+
+
+class JobCancel:
+    """The interface of ``studio.engine.sampling.CancelToken``, constructible without importing torch.
+
+    Set from the GUI thread; the sampling loop calls ``raise_if_set`` between denoising steps.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_set(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+@dataclass(frozen=True)
+class PaintJob:
+    """One Generate press: ``count`` paintings with seeds ``seed .. seed+count-1``."""
+
+    id: int
+    record: Any  # studio.models.catalog.ModelRecord (typed loosely so the UI need not import torch)
+    seed: int
+    count: int = 1
+    style: str | None = None
+    sampler: str = "dpm++"
+    steps: int = 20
+    eta: float = 0.0
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """The one thing that crosses from the worker thread to the window.
+
+    kind: ready (device known, model loaded) · started · progress (``image`` = preview of the
+    predicted clean image, when present) · painting (one finished painting, saved at ``path``) ·
+    finished · cancelled · error (``message`` is one readable line).
+    """
+
+    kind: str
+    job_id: int = 0
+    step: int = 0
+    total: int = 0
+    done: int = 0
+    count: int = 0
+    fraction: float = 0.0
+    image: Image.Image | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+    message: str = ""
+    memory_bytes: int = 0
+
+
+Emit = Callable[[JobEvent], None]
+
+
+def preview_grid(images: list[Image.Image]) -> Image.Image:
+    """Images of one batch tiled in a near-square grid (one image is returned as is)."""
+    if len(images) == 1:
+        return images[0]
+    cols = math.ceil(math.sqrt(len(images)))
+    rows = math.ceil(len(images) / cols)
+    w, h = images[0].size
+    gap = max(1, w // 32)
+    sheet = Image.new("RGB", (cols * w + (cols - 1) * gap, rows * h + (rows - 1) * gap), (244, 239, 228))
+    for k, im in enumerate(images):
+        r, c = divmod(k, cols)
+        sheet.paste(im.convert("RGB"), (c * (w + gap), r * (h + gap)))
+    return sheet
+
+
+def describe_error(exc: BaseException) -> str:
+    """One readable line for any failure inside a job."""
+    if isinstance(exc, StudioError):
+        return str(exc)
+    text = str(exc)
+    if isinstance(exc, MemoryError) or "out of memory" in text.lower():
+        return "out of memory: try fewer paintings at once or a smaller model"
+    first = text.strip().splitlines()[0][:300] if text.strip() else ""
+    return f"unexpected error: {type(exc).__name__}{': ' + first if first else ''}"
+
+
+class PaintWorker:
+    """Runs jobs on whatever thread calls it; one instance per inference thread."""
+
+    def __init__(self, gallery_dir: Path, emit: Emit, *, device: str = "auto", preview_interval: float = 1 / 30) -> None:
+        self.gallery_dir = Path(gallery_dir)
+        self.thumbs_dir = self.gallery_dir.parent / "thumbnails"
+        self.emit = emit
+        self.device_preference = device
+        self.preview_interval = preview_interval
+        self._device: Any = None
+        self._cache: Any = None
+
+    # ------------------------------------------------------------------ engine, lazily
+    def _engine(self) -> tuple[Any, Any]:
+        if self._cache is None:
+            from studio.engine.cache import ModelCache
+            from studio.engine.device import choose_device
+
+            self._device = choose_device(self.device_preference)
+            self._cache = ModelCache(capacity=2)
+        return self._cache, self._device
+
+    def memory_bytes(self) -> int:
+        if self._device is not None and self._device.device == "cuda":
+            import torch
+
+            return int(torch.cuda.memory_allocated())
+        return 0
+
+    def warm_up(self, record: Any | None) -> None:
+        """Import the engine, pick the device, and load ``record`` so the first Generate is quick."""
+        try:
+            cache, device = self._engine()
+            if record is not None:
+                cache.get(record, device)
+            self.emit(
+                JobEvent(
+                    "ready", message=device.label, meta={"model": getattr(record, "id", "")}, memory_bytes=self.memory_bytes()
+                )
+            )
+        except Exception as exc:  # a broken default model must not stop the window
+            self.emit(JobEvent("error", message=describe_error(exc)))
+
+    def unload(self) -> None:
+        if self._cache is not None:
+            self._cache.unload()
+
+    # ------------------------------------------------------------------ one job
+    def run(self, job: PaintJob, cancel: Any) -> None:
+        """Paint ``job``; every outcome is reported through ``emit``, nothing is raised."""
+        try:
+            self._run(job, cancel)
+        except Cancelled:
+            self.emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
+        except BaseException as exc:  # noqa: BLE001 — the window shows it; the worker must survive
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            self.emit(JobEvent("error", job.id, message=describe_error(exc), memory_bytes=self.memory_bytes()))
+
+    def _run(self, job: PaintJob, cancel: Any) -> None:
+        from studio.engine.paint import PaintRequest, file_name, paint_series
+        from studio.engine.pngmeta import save_png
+        from studio.engine.sampling import to_pil
+
+        cache, device = self._engine()
+        cancel.raise_if_set()
+        model = cache.get(job.record, device)
+        cancel.raise_if_set()
+        style = job.style if job.style in model.styles else None
+        req = PaintRequest(seed=job.seed, count=job.count, style=style, sampler=job.sampler, steps=job.steps, eta=job.eta)
+        self.emit(
+            JobEvent("started", job.id, total=job.steps, count=job.count, message=device.label, memory_bytes=self.memory_bytes())
+        )
+        self.gallery_dir.mkdir(parents=True, exist_ok=True)
+        last = [0.0, 0.0]  # time of the last progress event, of the last preview
+        batch_images: list[Image.Image] = []
+
+        def on_progress(p: Any) -> None:
+            now = time.monotonic()
+            final = p.step == p.total_steps
+            if p.update is None:  # a batch is complete: show its finished paintings together
+                if batch_images:
+                    self.emit(
+                        JobEvent(
+                            "progress",
+                            job.id,
+                            p.step,
+                            p.total_steps,
+                            p.done,
+                            p.count,
+                            p.fraction,
+                            image=preview_grid(list(batch_images)),
+                        )
+                    )
+                    batch_images.clear()
+                return
+            image = None
+            if final or now - last[1] >= self.preview_interval:
+                image = preview_grid(to_pil(p.update.x0))
+                last[1] = now
+            if image is not None or now - last[0] >= self.preview_interval:
+                last[0] = now
+                self.emit(JobEvent("progress", job.id, p.step, p.total_steps, p.done, p.count, p.fraction, image=image))
+
+        def on_painting(p: Any) -> None:
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            name = f"{stamp}-{time.time_ns() % 10**9:09d}-" + file_name("{model}-{style}-{seed}", p.meta)
+            path = save_png(p.image, p.meta, self.gallery_dir / name)
+            self._remember_thumbnail(job.record, p.image)
+            batch_images.append(p.image)
+            self.emit(
+                JobEvent("painting", job.id, done=p.index + 1, count=job.count, image=p.image, meta=dict(p.meta), path=str(path))
+            )
+
+        paint_series(model, job.record, req, cancel=cancel, on_progress=on_progress, on_painting=on_painting)
+        self.emit(JobEvent("finished", job.id, done=job.count, count=job.count, fraction=1.0, memory_bytes=self.memory_bytes()))
+
+    def _remember_thumbnail(self, record: Any, image: Image.Image) -> None:
+        """The first painting made with a model becomes its thumbnail in the model panel."""
+        target = thumbnail_path(self.thumbs_dir, record)
+        if target.exists():
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f".{target.name}.part")
+            image.convert("RGB").resize((128, 128), Image.LANCZOS).save(tmp, format="PNG")
+            tmp.replace(target)
+        except OSError:
+            pass  # a thumbnail is a nicety, never a reason to fail a painting
+
+
+def thumbnail_path(thumbs_dir: Path, record: Any) -> Path:
+    return Path(thumbs_dir) / f"{str(getattr(record, 'sha256', '') or 'model')[:16]}.png"

@@ -1,0 +1,139 @@
+"""The job runner: a queue of painting jobs, ONE inference thread, events back on the GUI thread.
+
+The worker (``studio.engine.jobs.PaintWorker``) knows nothing about Qt; it calls ``emit`` with a
+frozen :class:`JobEvent`. Here that call becomes a queued Qt signal, so every slot connected to
+``JobRunner.event`` runs on the GUI thread. A second small thread does file and checkpoint
+inspection so opening a model never waits behind a painting.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from studio.engine.jobs import JobCancel, JobEvent, PaintJob, PaintWorker
+
+_FINAL = ("finished", "cancelled", "error")
+
+
+class JobRunner(QObject):
+    event = Signal(object)  # JobEvent, delivered on the GUI thread
+    queue_changed = Signal()
+    busy_changed = Signal(bool)
+
+    _posted = Signal(object)  # emitted on worker threads
+    _io_done = Signal(object, object, object)  # (callback, result, error message)
+
+    def __init__(self, gallery_dir: Path, device: str = "auto", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._inference = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkstudio-inference")
+        self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inkstudio-io")
+        self._worker = PaintWorker(gallery_dir, self._posted.emit, device=device)
+        self._posted.connect(self._on_posted, Qt.ConnectionType.QueuedConnection)
+        self._io_done.connect(self._on_io_done, Qt.ConnectionType.QueuedConnection)
+        self._ids = itertools.count(1)
+        self._pending: deque[PaintJob] = deque()
+        self._current: PaintJob | None = None
+        self._cancel: JobCancel | None = None
+        self._closed = False
+
+    # ------------------------------------------------------------------ queue
+    def submit(self, **params: Any) -> PaintJob:
+        """Queue a job (fields of PaintJob except id); it starts when the worker is free."""
+        job = PaintJob(id=next(self._ids), **params)
+        self._pending.append(job)
+        self.queue_changed.emit()
+        self._start_next()
+        return job
+
+    def pending(self) -> list[PaintJob]:
+        return list(self._pending)
+
+    @property
+    def current(self) -> PaintJob | None:
+        return self._current
+
+    @property
+    def busy(self) -> bool:
+        return self._current is not None
+
+    def remove(self, job_id: int) -> bool:
+        for job in self._pending:
+            if job.id == job_id:
+                self._pending.remove(job)
+                self.queue_changed.emit()
+                return True
+        return False
+
+    def cancel_current(self) -> None:
+        """Stop the running job within one denoising step; paintings already made are kept."""
+        if self._cancel is not None:
+            self._cancel.cancel()
+
+    def cancel_all(self) -> None:
+        if self._pending:
+            self._pending.clear()
+            self.queue_changed.emit()
+        self.cancel_current()
+
+    def warm_up(self, record: Any | None) -> None:
+        """Import the engine and load ``record`` on the inference thread ahead of the first job."""
+        if not self._closed:
+            self._inference.submit(self._worker.warm_up, record)
+
+    def run_io(self, fn: Callable[[], Any], on_done: Callable[[Any, str | None], None]) -> None:
+        """Run blocking file work off the GUI thread; ``on_done(result, error)`` runs on the GUI thread."""
+        if self._closed:
+            return
+
+        def task() -> None:
+            from studio.engine.jobs import describe_error
+
+            try:
+                result = fn()
+            except Exception as exc:  # shown in the window as one line
+                self._io_done.emit(on_done, None, describe_error(exc))
+            else:
+                self._io_done.emit(on_done, result, None)
+
+        self._io.submit(task)
+
+    def shutdown(self) -> None:
+        """Cancel everything and join both threads (called when the window closes)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.cancel_all()
+        self._inference.submit(self._worker.unload)
+        self._inference.shutdown(wait=True, cancel_futures=False)
+        self._io.shutdown(wait=True, cancel_futures=True)
+
+    # ------------------------------------------------------------------ internals
+    def _start_next(self) -> None:
+        if self._current is not None or not self._pending or self._closed:
+            return
+        job = self._pending.popleft()
+        self._current, self._cancel = job, JobCancel()
+        self.queue_changed.emit()
+        self.busy_changed.emit(True)
+        self._inference.submit(self._worker.run, job, self._cancel)
+
+    def _on_posted(self, ev: JobEvent) -> None:
+        final = ev.kind in _FINAL and self._current is not None and ev.job_id == self._current.id
+        if final:
+            self._current, self._cancel = None, None
+        self.event.emit(ev)
+        if final:
+            self._start_next()
+            if self._current is None:
+                self.busy_changed.emit(False)
+
+    def _on_io_done(self, callback: Callable[[Any, str | None], None], result: Any, error: str | None) -> None:
+        if not self._closed:
+            callback(result, error)

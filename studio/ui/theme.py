@@ -1,0 +1,48 @@
+"""Themes: the platform's own look, xuan paper (light) and ink (dark)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+_original: tuple[str, QPalette] | None = None
+
+
+def _palette(window: str, base: str, text: str, button: str, highlight: str, mid: str) -> QPalette:
+    p = QPalette()
+    role = QPalette.ColorRole
+    for r, c in (
+        (role.Window, window),
+        (role.WindowText, text),
+        (role.Base, base),
+        (role.AlternateBase, window),
+        (role.ToolTipBase, base),
+        (role.ToolTipText, text),
+        (role.Text, text),
+        (role.Button, button),
+        (role.ButtonText, text),
+        (role.Highlight, highlight),
+        (role.HighlightedText, "#ffffff"),
+        (role.Link, highlight),
+        (role.PlaceholderText, mid),
+        (role.Mid, mid),
+    ):
+        p.setColor(r, QColor(c))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, r, QColor(mid))
+    return p
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    global _original
+    if _original is None:
+        _original = (app.style().name(), QPalette(app.palette()))
+    if theme == "light":
+        app.setStyle(QStyleFactory.create("Fusion"))
+        app.setPalette(_palette("#f3eee3", "#fbf8f1", "#1f1d1a", "#ebe4d6", "#9e2a2b", "#9a9287"))
+    elif theme == "dark":
+        app.setStyle(QStyleFactory.create("Fusion"))
+        app.setPalette(_palette("#23211f", "#1a1918", "#e9e4da", "#302d2a", "#b8413f", "#77716a"))
+    else:
+        app.setStyle(QStyleFactory.create(_original[0]) or QStyleFactory.create("Fusion"))
+        app.setPalette(_original[1])
