@@ -113,7 +113,13 @@ def inspect_checkpoint(path: str | Path, size: int | None = None) -> ModelSpec:
         return _inspect_inkfile(path)
     if suffix in TORCH_SUFFIXES:
         state = read_torch_file(path)
-        return _inspect_torch_state(path, state, size)
+        try:
+            return _inspect_torch_state(path, state, size)
+        except CheckpointError:
+            raise
+        except (IndexError, AttributeError, TypeError, KeyError, ValueError, ZeroDivisionError, RuntimeError) as exc:
+            # a layout that looks like a known format but holds the wrong kinds of values
+            raise CheckpointError(path, f"malformed checkpoint ({type(exc).__name__}: {_first_line(exc)})") from None
     raise CheckpointError(path, f"unsupported file type '{suffix}' (expected .safetensors, .pt, .pth, .ckpt or a folder)")
 
 
@@ -288,7 +294,7 @@ def _inspect_torch_state(path: Path, state: Any, size: int | None) -> ModelSpec:
         return _inspect_lucidrains(path, state, size)
     if any(isinstance(k, str) and k.startswith("main.") for k in state):
         return _inspect_dcgan(path, state)
-    keys = ", ".join(list(map(str, state))[:5])
+    keys = ", ".join(repr(k)[:40] for k in list(state)[:5])
     raise CheckpointError(path, f"unrecognised checkpoint layout (keys: {keys or 'none'})")
 
 
@@ -374,7 +380,7 @@ def _dcgan_layers(path: Path, state: dict[str, Any]) -> tuple[list[tuple[int, st
     for key, value in state.items():
         parts = str(key).split(".")
         if len(parts) != 3 or parts[0] != "main" or not parts[1].isdigit() or not isinstance(value, torch.Tensor):
-            raise CheckpointError(path, f"unexpected key {key!r} in a DCGAN generator state_dict")
+            raise CheckpointError(path, f"unexpected key {str(key)[:60]!r} in a DCGAN generator state_dict")
         idx = int(parts[1])
         if parts[2] == "weight" and value.dim() == 4:
             layers[idx] = ("convT", tuple(value.shape))
@@ -510,26 +516,29 @@ def _infer_objective(path: Path, diffusion_state: dict[str, torch.Tensor]) -> st
 
 
 def _lucidrains_unet_config(path: Path, sd: dict[str, torch.Tensor]) -> dict[str, Any]:
-    def shape(key: str) -> tuple[int, ...]:
+    def shape(key: str, dims: int = 1) -> tuple[int, ...]:
         if key not in sd:
             raise CheckpointError(path, f"missing weight {key!r}: not a denoising-diffusion-pytorch Unet")
-        return tuple(sd[key].shape)
+        value = sd[key]
+        if not isinstance(value, torch.Tensor) or value.dim() < dims:
+            raise CheckpointError(path, f"weight {key!r} is not a tensor of {dims}+ dimensions")
+        return tuple(value.shape)
 
     learned_sin = "time_mlp.0.weights" in sd
-    init = shape("init_conv.weight")
+    init = shape("init_conv.weight", 2)
     init_dim, in_ch = init[0], init[1]
-    dim = shape("time_mlp.1.weight")[1] if not learned_sin else init_dim
-    out_dim = shape("final_conv.weight")[0]
+    dim = shape("time_mlp.1.weight", 2)[1] if not learned_sin else init_dim
+    out_dim = shape("final_conv.weight", 2)[0]
     levels = 0
     while f"downs.{levels}.0.block1.proj.weight" in sd:
         levels += 1
     if levels == 0:
         raise CheckpointError(path, "no down blocks found: not a denoising-diffusion-pytorch Unet")
-    dims = [shape(f"downs.{i}.0.block1.proj.weight")[0] for i in range(levels)] + [shape("mid_block1.block1.proj.weight")[0]]
+    dims = [shape(f"downs.{i}.0.block1.proj.weight", 2)[0] for i in range(levels)] + [shape("mid_block1.block1.proj.weight", 2)[0]]
     dim_mults = tuple(d // dim for d in dims[1:])
     full_attn = tuple(f"downs.{i}.2.to_out.weight" in sd for i in range(levels))
-    heads = shape("downs.0.2.mem_kv")[1]
-    dim_head = shape("downs.0.2.to_qkv.weight")[0] // 3 // heads
+    heads = shape("downs.0.2.mem_kv", 2)[1]
+    dim_head = shape("downs.0.2.to_qkv.weight", 2)[0] // 3 // heads
     channels, self_cond, learned_variance = out_dim, False, False
     if in_ch * 2 == out_dim:
         channels, learned_variance = in_ch, True
