@@ -51,6 +51,7 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     record, model, device = cli.load_model_for(args)
     if model.kind != "diffusion":
         raise StudioError(f"'{record.id}' is a GAN: it paints in one pass, there is no denoising to show")
+    model.labels_for(args.style, 1)  # an unknown style fails before the progress bar starts
     seed = args.seed if args.seed is not None else random_seed()
     bar = cli._progress_bar(args.steps, f"{record.id} {device.label}")
     try:

@@ -170,7 +170,9 @@ def save_filmstrip(traj: Trajectory, path: str | Path, *, frame_ms: int = 400) -
     meta = {"trajectory": True, "seed": traj.seed, "sampler": traj.sampler, "steps": traj.steps, "style": traj.style,
             "frame_steps": [f.step for f in traj.frames]}
     if suffix == ".png":
-        return save_png(filmstrip(traj), meta, path)
+        strip, layout = filmstrip_layout(traj)
+        meta.update(scale=layout.scale, x_t_boxes=[list(b) for b in layout.x_t_boxes], x0_boxes=[list(b) for b in layout.x0_boxes])
+        return save_png(strip, meta, path)
     if suffix == ".gif":
         frames = filmstrip_gif_frames(traj)
         durations = [frame_ms] * (len(frames) - 1) + [frame_ms * 5]

@@ -282,7 +282,12 @@ def export_series(
         sheet = contact_sheet(
             [e.image for e in exported], [f"seed {e.painting.seed}" for e in exported], title=series_title(exported[0].meta)
         )
-        sheet_meta = {"sheet": True, "files": [e.path.name for e in exported], "seeds": [e.painting.seed for e in exported]}
+        sheet_meta = {
+            "sheet": True,
+            "files": [e.path.name for e in exported],
+            "seeds": [e.painting.seed for e in exported],
+            "boxes": [list(b) for b in sheet.boxes],  # where each file's thumbnail sits (a viewer can map clicks)
+        }
         sheet_path = save_png(sheet.image, sheet_meta, out / SHEET_NAME)
     manifest.finish(sheet_path.name if sheet_path else None)
     return ExportResult([e.path for e in exported], manifest.path, sheet_path, exported)
