@@ -71,7 +71,7 @@ def make_silk(size: int = 128, seed: int = 7) -> Image.Image:
     weave = 0.5 + 0.25 * np.sin(xx * 32) * np.sin(yy * 32)  # fine twill
     motif = np.cos(xx * 4) * np.cos(yy * 4) + 0.5 * np.cos((xx + yy) * 4)  # cloud-like damask pattern
     damask = (motif > 0.6).astype(np.float64)
-    tone = 0.86 + 0.04 * (weave - 0.5) + 0.05 * damask + 0.02 * (periodic_noise(rng, size, 1.0) - 0.5)
+    tone = 0.86 + 0.03 * (weave - 0.5) + 0.025 * damask + 0.02 * (periodic_noise(rng, size, 1.0) - 0.5)
     return Image.fromarray(np.clip(tone * 255, 0, 255).round().astype(np.uint8), "L")
 
 

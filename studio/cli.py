@@ -168,6 +168,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
     options = ExportOptions(name=args.name, upscale=args.upscale, frame=args.frame, seal=args.seal, sheet=args.sheet)
     if args.from_image is not None:
         # the PNG decides what is painted; --model only says where its model is, --device where to paint
+        given = [flag for flag, value in (("--seed", args.seed), ("--style", args.style), ("--size", args.size)) if value is not None]
+        given += [flag for flag, used in (("--count", args.count != 1), ("--upscale", args.upscale != 1),
+                                          ("--frame", args.frame is not None), ("--seal", args.seal)) if used]
+        if given:
+            raise StudioError(f"--from repaints the painting as it was: drop {', '.join(given)}")
         meta = read_settings(args.from_image)
         record = locate_model(meta, args.model, source=args.from_image)
         out = prepare_out_dir(args.out)

@@ -21,7 +21,10 @@ from studio.engine.export import (
     export_series,
     fit_thumbnail,
     font_has_cjk,
+    locate_model,
     read_manifest,
+    read_settings,
+    repaint,
 )
 from studio.engine.paint import PaintRequest
 from studio.engine.pngmeta import read_png_meta
@@ -116,6 +119,9 @@ def test_reproduce_from_png_is_bit_identical(tiny_diffusion: Path, tmp_path: Pat
     assert copy.name == original.name and "seed 41" in text
     assert np.array_equal(pixels(copy), pixels(original))
     assert read_png_meta(copy) == read_png_meta(original)
+    meta = read_settings(original)  # the window's path: no files, the finished image back
+    record = locate_model(meta)
+    assert np.array_equal(np.asarray(repaint(load_checkpoint(record.path), record, meta)), pixels(original))
 
     # a painting without finishing, reproduced with --model naming the same weights by path
     code, _, _ = run(["generate", "--model", str(tiny_diffusion), "--seed", "7", "--steps", "2", "--sampler", "ddim",
@@ -181,6 +187,16 @@ def test_bad_from_file_gives_one_line(tmp_path: Path, capsys) -> None:  # type: 
         assert code == 1 and len(lines) == 1 and lines[0].startswith("inkstudio: error: "), (path, err)
         assert expected in lines[0] and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_from_refuses_settings_it_would_ignore(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    run(["generate", "--model", str(tiny_diffusion), "--seed", "1", "--steps", "1", "--out", str(tmp_path / "a")], capsys)
+    (painting,) = (tmp_path / "a").glob("*.png")
+    code, _, err = run(["generate", "--from", str(painting), "--seed", "2", "--count", "3", "--seal", "--out", str(tmp_path / "b")], capsys)
+    assert code == 1 and "drop --seed, --count, --seal" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(["generate", "--model", str(tiny_diffusion), "--count", "2", "--name", "same", "--out", str(tmp_path / "c")], capsys)
+    assert code == 1 and "has no {seed}" in err
+    assert not list((tmp_path / "c").glob("*.png"))
 
 
 @pytest.mark.parametrize("factor", [2, 4])

@@ -257,6 +257,8 @@ def export_series(
     if options.frame is not None and options.frame not in framing.FRAMES:
         raise StudioError(f"unknown frame '{options.frame}' (choose from {', '.join(framing.FRAMES)})")
     file_name(options.name, {"seed": req.seed})  # a bad template fails before any painting
+    if req.count > 1 and "{seed}" not in options.name:
+        raise StudioError(f"name template '{options.name}' has no {{seed}}: the {req.count} paintings would overwrite each other")
     manifest = Manifest(out)
     exported: list[ExportedPainting] = []
 
@@ -377,3 +379,14 @@ def reproduction_request(meta: dict[str, Any], options: ExportOptions = ExportOp
         seal=bool(finishing.get("seal")),
     )
     return req, options
+
+
+def repaint(model: LoadedModel, record: ModelRecord, meta: dict[str, Any], *, cancel: CancelToken | None = None) -> Image.Image:
+    """The painting ``meta`` describes, finished (upscale/seal/frame) as it was exported; no files written.
+
+    For a window that reproduces a dropped PNG: ``meta = read_settings(path)``,
+    ``record = locate_model(meta)``, load ``record`` and call this.
+    """
+    req, options = reproduction_request(meta)
+    (painting,) = paint_series(model, record, req, cancel=cancel)
+    return framing.finish(painting.image, upscale_by=options.upscale, frame=options.frame, seal=options.seal)
