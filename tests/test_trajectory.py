@@ -20,6 +20,8 @@ from studio.engine.classroom import (
 )
 from studio.engine.noise import noise_for_seeds
 from studio.engine.pngmeta import read_png_meta
+from studio.engine.sampling import CancelToken
+from studio.errors import Cancelled
 from studio.models.catalog import resolve
 from studio.models.loaders import load_checkpoint
 
@@ -71,10 +73,15 @@ def test_engine_trajectory_and_gif(tiny_diffusion: Path, tmp_path: Path, capsys)
     record = resolve(str(tiny_diffusion))
     model = load_checkpoint(record.path)
     seen = []
-    traj = denoising_trajectory(model, 3, steps=4, every=3, on_frame=seen.append)
+    steps_seen = []
+    traj = denoising_trajectory(model, 3, steps=4, every=3, on_frame=seen.append, on_progress=lambda s, t: steps_seen.append((s, t)))
     assert [f.step for f in traj.frames] == [3, 4] and [f.step for f in seen] == [3, 4]
+    assert steps_seen == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert all(f.x_t.size == (16, 16) and f.x0.size == (16, 16) for f in traj.frames)
     assert np.array_equal(np.asarray(traj.frames[-1].x_t), np.asarray(traj.painting))
+    cancel = CancelToken()
+    with pytest.raises(Cancelled):
+        denoising_trajectory(model, 3, steps=4, every=1, cancel=cancel, on_frame=lambda f: cancel.cancel())
     code, _, err = run(["trajectory", "--model", str(tiny_diffusion), "--seed", "3", "--steps", "4", "--every", "1",
                         "--out", str(tmp_path / "strip.gif")], capsys)
     assert code == 0, err

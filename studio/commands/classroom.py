@@ -57,7 +57,7 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
     try:
         traj = denoising_trajectory(
             model, seed, style=args.style, sampler=args.sampler, steps=args.steps, eta=args.eta, size=args.size,
-            every=args.every, on_frame=lambda f: bar.update(f.step - bar.n),
+            every=args.every, on_progress=lambda step, total: bar.update(step - bar.n),
         )
     finally:
         bar.close()

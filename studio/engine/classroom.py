@@ -83,14 +83,21 @@ def denoising_trajectory(
     every: int = 1,
     cancel: CancelToken | None = None,
     on_frame: Callable[[TrajectoryFrame], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Trajectory:
-    """Paint one image (seed ``seed``) and keep x_t and the predicted x0 every ``every`` steps."""
+    """Paint one image (seed ``seed``) and keep x_t and the predicted x0 every ``every`` steps.
+
+    ``on_frame`` sees each kept frame as it is made (a window can grow its strip live);
+    ``on_progress(step, total)`` sees every step.
+    """
     if model.kind != "diffusion":
         raise StudioError(f"'{model.spec.name}' is a GAN: it paints in one pass, there is no denoising to show")
     shown = set(frame_steps(steps, every))
     frames: list[TrajectoryFrame] = []
 
     def on_step(update: StepUpdate) -> None:
+        if on_progress is not None:
+            on_progress(update.step, update.total)
         if update.step in shown and update.x_t is not None:
             frame = TrajectoryFrame(update.step, update.total, to_pil(update.x_t[:1])[0], to_pil(update.x0[:1])[0])
             frames.append(frame)
