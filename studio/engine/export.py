@@ -259,6 +259,10 @@ def export_series(
     file_name(options.name, {"seed": req.seed})  # a bad template fails before any painting
     if req.count > 1 and "{seed}" not in options.name:
         raise StudioError(f"name template '{options.name}' has no {{seed}}: the {req.count} paintings would overwrite each other")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StudioError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
     manifest = Manifest(out)
     exported: list[ExportedPainting] = []
 
