@@ -4,6 +4,10 @@ Everything is written under a temporary hidden name beside the target and rename
 the end, so a cancelled or failed export leaves nothing behind (a killed process can leave only a
 hidden ``.NAME.*.part`` file, never a half-written ``NAME``).
 
+GIF and WebP loop forever. Pillow's GIF and WebP writers fold a frame identical to the one before
+it into that frame's duration, so such a file of a walk with pixel-identical neighbours has fewer
+frames (the timing is unchanged); MP4 and PNG folders keep every frame.
+
 Example::
 
     check_output("walk.mp4")                      # early: bad suffix, no video backend, ...
