@@ -19,6 +19,7 @@ from studio.config import paths
 from studio.engine.pngmeta import read_png_meta
 from studio.errors import StudioError
 from studio.ui.images import thumbnail_icon
+from studio.ui.panels import RetranslateOnLanguageChange
 
 THUMB = 96
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -62,7 +63,7 @@ def scan_gallery(folder: Path) -> tuple[list[GalleryEntry], list[str]]:
     return entries, problems
 
 
-class GalleryView(QListWidget):
+class GalleryView(RetranslateOnLanguageChange, QListWidget):
     """A horizontal strip of thumbnails captioned with their seeds."""
 
     chosen = Signal(object)  # Path of the painting to show on the canvas
@@ -88,6 +89,7 @@ class GalleryView(QListWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.currentItemChanged.connect(lambda item, _prev: item is not None and self.chosen.emit(item.data(PATH_ROLE)))
+        self.itemClicked.connect(lambda item: self.chosen.emit(item.data(PATH_ROLE)))  # also the one already selected
 
     def add_entry(self, path: Path, meta: dict[str, Any], thumbnail: Image.Image, *, select: bool = False) -> QListWidgetItem:
         item = QListWidgetItem(thumbnail_icon(thumbnail, THUMB), self._caption(meta))

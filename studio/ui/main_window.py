@@ -110,7 +110,8 @@ class MainWindow(QMainWindow):
         self.runner.busy_changed.connect(self._on_busy)
         self._job_started = 0.0
         self._cuda_bytes = 0
-        self._catalog_ready = False
+        self.catalog_ready = False
+        self.gallery_ready = False
         self._closing = False
         self.device_label_text = ""
         self.loaded_model_id = ""
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
             self.model_panel.set_records(records, wanted)
             if problems:
                 self.statusBar().showMessage(self.tr("Skipped {0} unreadable model file(s)").format(len(problems)), 8000)
-        self._catalog_ready = True
+        self.catalog_ready = True
         self.catalog_loaded.emit()
 
     def _load_gallery(self) -> None:
@@ -365,8 +366,11 @@ class MainWindow(QMainWindow):
     def _on_gallery(self, result: Any, error: str | None) -> None:
         if error is None:
             entries, problems = result
+            shown = set(self.gallery.paths())  # paintings made while the folder was being read
             for e in entries:
-                self.gallery.add_entry(e.path, e.meta, e.thumbnail)
+                if e.path not in shown:
+                    self.gallery.add_entry(e.path, e.meta, e.thumbnail)
+        self.gallery_ready = True
         self.gallery_loaded.emit()
 
     # ------------------------------------------------------------------ model
@@ -561,6 +565,7 @@ class MainWindow(QMainWindow):
             target = target.with_suffix(".png")
         try:
             meta = read_png_meta(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
             with Image.open(path) as im:
                 image = im.copy()
             saved = save_png(image, meta, target)

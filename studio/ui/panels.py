@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRegularExpression, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -52,7 +52,16 @@ def model_thumbnail_file(record: Any, thumbs_dir: Path) -> Path | None:
     return cached if cached.is_file() else None
 
 
-class ModelPanel(QGroupBox):
+class RetranslateOnLanguageChange:
+    """Widgets re-read their texts when a translator is installed or removed."""
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()  # type: ignore[attr-defined]
+        super().changeEvent(event)  # type: ignore[misc]
+
+
+class ModelPanel(RetranslateOnLanguageChange, QGroupBox):
     """Which model paints, in which ink style."""
 
     model_changed = Signal(object)  # ModelRecord or None
@@ -264,7 +273,7 @@ class ModelPanel(QGroupBox):
         self._show_record(self.current_record())
 
 
-class SamplingPanel(QGroupBox):
+class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
     """Seed (dice, lock), count, steps, sampler, eta and the Generate button."""
 
     generate_requested = Signal()
@@ -385,7 +394,7 @@ class SamplingPanel(QGroupBox):
         self._on_lock(self.locked)
 
 
-class QueuePanel(QGroupBox):
+class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
     """Jobs waiting for the worker; one can be removed before it starts."""
 
     remove_requested = Signal(int)

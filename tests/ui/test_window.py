@@ -1,0 +1,301 @@
+# ruff: noqa: F811  (fixtures imported from windowkit are used as test arguments)
+"""The studio window, driven as a user would, with a tiny real model painting on the worker thread."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import save_tiny_diffusion, tiny_unet_config
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from windowkit import WAIT_MS, make_window, record_events, set_job, tiny_bundled, wait_idle  # noqa: F401
+
+from studio.engine.pngmeta import read_png_meta
+from studio.ui.gallery import gallery_dir
+
+
+def test_generate_shows_painting_and_saves_it_at_once(qtbot, make_window) -> None:
+    window = make_window()
+    events = record_events(window)
+    assert [r.id for r in window.model_panel.records()] == ["tiny"]
+    set_job(window, seed=123, count=2, steps=5)
+    window.model_panel.set_style("dark")
+
+    on_disk_when_announced = []
+    window.runner.event.connect(lambda ev: ev.kind == "painting" and on_disk_when_announced.append(Path(ev.path).is_file()))
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # Generate (Ctrl+Enter)
+    wait_idle(qtbot, window)
+
+    kinds = [e.kind for e in events if e.job_id]
+    assert kinds[0] == "started" and kinds[-1] == "finished", kinds
+    # the canvas shows the finished pair side by side (two 16 px paintings and a 1 px gap), not a preview
+    assert window.canvas.has_image() and not window.canvas.is_preview
+    assert window.canvas.image_size() == (33, 16)
+    # each painting was on disk in the gallery folder before the window heard of it
+    assert on_disk_when_announced == [True, True]
+    assert window.gallery.seeds() == [123, 124]
+    files = sorted(gallery_dir().glob("*.png"))
+    assert len(files) == 2
+    metas = [read_png_meta(f) for f in files]
+    assert [m["seed"] for m in metas] == [123, 124]
+    assert {m["style"] for m in metas} == {"dark"} and {m["sampler"] for m in metas} == {"ddim"}
+
+    # the window paints exactly what the engine paints for that seed (the reproducibility contract)
+    from studio.engine.paint import PaintRequest, paint_series
+    from studio.models.catalog import resolve
+    from studio.models.loaders import load_checkpoint
+
+    record = resolve("tiny")
+    model = load_checkpoint(record.path)
+    direct = paint_series(model, record, PaintRequest(seed=123, count=2, style="dark", sampler="ddim", steps=5))
+    for painting, file in zip(direct, files):
+        assert np.array_equal(np.asarray(painting.image), np.asarray(Image.open(file)))
+    assert "Done" in window.progress.format()
+    assert window.device_status.text() == "Device: CPU"
+    assert window.model_status.text() == "Model: tiny"
+    assert window.memory_status.text().startswith("Memory: ")
+
+
+def test_live_preview_at_every_step(qtbot, make_window) -> None:
+    window = make_window()
+    events = record_events(window)
+    set_job(window, seed=7, count=1, steps=6)
+    previews = []
+    window.runner.event.connect(
+        lambda ev: (
+            ev.kind == "progress" and ev.image is not None and previews.append((ev.step, window.canvas.is_preview, ev.image.size))
+        )
+    )
+    window.generate()
+    wait_idle(qtbot, window)
+    steps = [s for s, _, _ in previews]
+    assert steps[:6] == [1, 2, 3, 4, 5, 6]
+    assert all(size == (16, 16) for _, _, size in previews)
+    # previews are images (PIL), never tensors, and progress moved monotonically to the end
+    fractions = [e.fraction for e in events if e.kind == "progress"]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    assert all(not hasattr(e.image, "dtype") for e in events if e.image is not None)
+
+
+def test_cancel_stops_within_one_step_and_keeps_finished_paintings(qtbot, make_window) -> None:
+    window = make_window()
+    events = record_events(window)
+    # count 5 paints a batch of four, then one more: cancel early in the second batch
+    set_job(window, seed=1, count=5, steps=100, sampler="ddim")
+    worker = window.runner._worker
+    forward = worker.emit
+    lock = threading.Lock()
+    seen = {"step": 0, "batch": 0, "after_cancel": 0}
+
+    def spy(ev):  # type: ignore[no-untyped-def]
+        with lock:
+            if ev.kind == "progress" and ev.total:
+                seen["step"], seen["batch"] = ev.step, ev.done
+                if window.runner._cancel is not None and window.runner._cancel.cancelled:
+                    seen["after_cancel"] += 1
+        forward(ev)
+
+    worker.emit = spy
+    window.generate()
+    qtbot.waitUntil(lambda: seen["batch"] == 4 and seen["step"] >= 5, timeout=WAIT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    wait_idle(qtbot, window)
+    assert events[-1].kind == "cancelled"
+    assert seen["after_cancel"] <= 1, "the sampler ran on after cancel"
+    assert seen["step"] < 100
+    # the first batch of four was finished and kept; nothing partial was written
+    assert window.gallery.seeds() == [1, 2, 3, 4]
+    assert sorted(p.name for p in gallery_dir().iterdir() if p.name.startswith(".")) == []
+    assert "Cancelled" in window.message_bar.text
+    assert not window.cancel_button.isEnabled()
+
+
+def test_queue_runs_in_order_and_a_pending_job_can_be_removed(qtbot, make_window) -> None:
+    window = make_window()
+    events = record_events(window)
+    jobs = []
+    for seed, steps in ((10, 90), (20, 4), (30, 4)):
+        set_job(window, seed=seed, steps=steps)
+        jobs.append(window.generate())
+    assert window.queue_panel.job_ids() == [jobs[1].id, jobs[2].id]
+    # remove the middle job through the panel (select it, press Remove)
+    window.queue_panel.list.item(0).setSelected(True)
+    qtbot.mouseClick(window.queue_panel.remove, Qt.MouseButton.LeftButton)
+    assert window.queue_panel.job_ids() == [jobs[2].id]
+    wait_idle(qtbot, window)
+    started = [e.job_id for e in events if e.kind == "started"]
+    finished = [e.job_id for e in events if e.kind == "finished"]
+    assert started == finished == [jobs[0].id, jobs[2].id], [
+        (e.kind, e.job_id, e.message) for e in events if e.kind != "progress"
+    ]
+    assert window.gallery.seeds() == [10, 30]
+    assert window.queue_panel.job_ids() == []
+
+
+def test_gallery_and_settings_survive_a_restart(qtbot, make_window) -> None:
+    window = make_window()
+    set_job(window, seed=42, count=2, steps=3)
+    window.model_panel.set_style("dark")
+    window.generate()
+    wait_idle(qtbot, window)
+    paths = window.gallery.paths()
+    window.set_theme("dark")
+    window.resize(760, 560)
+    window.close()
+
+    again = make_window()
+    assert again.gallery.paths() == paths
+    assert again.gallery.seeds() == [42, 43]
+    assert again.sampling_panel.steps.value() == 3
+    assert again.sampling_panel.seed() == 42 and again.sampling_panel.locked
+    assert again.sampling_panel.sampler.currentText() == "ddim"
+    assert again.model_panel.current_style() == "dark"
+    assert again.settings.theme == "dark" and again.theme_actions["dark"].isChecked()
+    assert (again.width(), again.height()) == (760, 560)
+
+
+def test_gallery_menu_actions(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()
+    set_job(window, seed=5, count=2, steps=3)
+    window.generate()
+    wait_idle(qtbot, window)
+    first, second = window.gallery.paths()
+
+    saved = window.save_painting(first, tmp_path / "export" / "mine")
+    assert saved == tmp_path / "export" / "mine.png"
+    assert read_png_meta(saved)["seed"] == 5
+    assert np.array_equal(np.asarray(Image.open(saved)), np.asarray(Image.open(first)))
+    assert window.settings.output_dir == str(tmp_path / "export")
+
+    window.copy_seed(second)
+    assert QApplication.clipboard().text() == "6"
+
+    window.sampling_panel.lock.setChecked(False)
+    window.sampling_panel.steps.setValue(9)
+    window.reuse_settings(second)
+    assert window.sampling_panel.seed() == 6 and window.sampling_panel.locked
+    assert window.sampling_panel.steps.value() == 3 and window.sampling_panel.count.value() == 1
+
+    window.delete_painting(first)
+    assert not first.exists() and window.gallery.paths() == [second]
+
+    # an export that cannot be written is a message in the window, not a crash
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert window.save_painting(second, blocker / "sub" / "x.png") is None
+    assert window.message_bar.level == "error" and "Export failed" in window.message_bar.text
+
+    # clicking a thumbnail shows that painting alone on the canvas
+    rect = window.gallery.visualItemRect(window.gallery.item(0))
+    qtbot.mouseClick(window.gallery.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.canvas.image_size() == (16, 16) and window.canvas.caption == "seed 6"
+
+
+def test_language_switch_changes_visible_strings(qtbot, make_window) -> None:
+    window = make_window()
+    assert window.sampling_panel.generate.text() == "Generate"
+    window.set_language("zh_CN")
+    qtbot.waitUntil(lambda: window.sampling_panel.generate.text() == "生成", timeout=WAIT_MS)
+    assert window.file_menu.title() == "文件(&F)"
+    assert window.model_panel.title() == "模型"
+    assert window.model_panel._style_buttons["light"].text() == "淡墨"
+    assert window.device_status.text().startswith("设备：")
+    assert window.settings.language == "zh_CN"
+    window.set_language("en")
+    qtbot.waitUntil(lambda: window.sampling_panel.generate.text() == "Generate", timeout=WAIT_MS)
+    assert window.model_panel._style_buttons["light"].text() == "淡墨 light ink"
+
+
+def test_default_language_follows_the_system_locale(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = "from studio.ui.i18n import effective_language; print(effective_language(''))"
+    for lang, expected in (("zh_CN.UTF-8", "zh_CN"), ("en_GB.UTF-8", "en")):
+        env = {**os.environ, "LANG": lang, "LC_ALL": lang, "LANGUAGE": "", "QT_QPA_PLATFORM": "offscreen"}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+        assert out.stdout.strip() == expected, out.stderr
+
+
+def test_bad_checkpoint_gives_a_message_and_the_window_keeps_working(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()
+    garbage = tmp_path / "broken.safetensors"
+    garbage.write_bytes(b"this is not a checkpoint at all")
+    window.open_dropped(garbage)
+    qtbot.waitUntil(lambda: window.message_bar.level == "error", timeout=WAIT_MS)
+    assert "cannot be opened" in window.message_bar.text and "broken.safetensors" in window.message_bar.text
+
+    # a checkpoint whose header is fine but whose weights do not fit the network fails when painting
+    from diffusers import UNet2DModel
+
+    from studio.models.inkfile import read_ink_metadata, save_ink_checkpoint
+
+    good = save_tiny_diffusion(tmp_path / "good.safetensors")
+    meta = read_ink_metadata(good)
+    wrong = UNet2DModel(**{**tiny_unet_config(), "block_out_channels": (4, 8)})
+    mismatched = save_ink_checkpoint(
+        tmp_path / "mismatched.safetensors",
+        wrong.state_dict(),
+        {k: v for k, v in meta.items() if k not in ("format", "format_version")},
+    )
+    window.message_bar.hide()
+    window.open_checkpoint(mismatched)
+    qtbot.waitUntil(
+        lambda: window.model_panel.current_record() is not None and window.model_panel.current_record().id == "mismatched",
+        timeout=WAIT_MS,
+    )
+    events = record_events(window)
+    set_job(window, seed=1, steps=2)
+    window.generate()
+    wait_idle(qtbot, window)
+    assert [e.kind for e in events if e.job_id][-1] == "error"
+    assert window.message_bar.level == "error" and "Painting failed" in window.message_bar.text
+
+    # the bundled model still paints afterwards
+    window.model_panel.select("tiny")
+    window.generate()
+    wait_idle(qtbot, window)
+    assert window.gallery.count() == 1
+
+
+def test_styles_a_model_lacks_are_disabled(qtbot, make_window, tiny_bundled: Path) -> None:
+    save_tiny_diffusion(tiny_bundled / "plain.safetensors", styles=False)
+    window = make_window()
+    window.model_panel.select("tiny")
+    assert window.model_panel.style_enabled("light") and window.model_panel.style_enabled("dark")
+    window.model_panel.select("plain")
+    assert not window.model_panel.style_enabled("light") and not window.model_panel.style_enabled("dark")
+    assert window.model_panel.current_style() is None
+    set_job(window, seed=3, steps=2)
+    window.generate()
+    wait_idle(qtbot, window)
+    assert read_png_meta(window.gallery.paths()[0])["model"] == "plain"
+
+
+def test_dropping_a_painting_restores_its_settings(qtbot, make_window) -> None:
+    window = make_window()
+    set_job(window, seed=77, steps=3, sampler="ddim")
+    window.generate()
+    wait_idle(qtbot, window)
+    painting = window.gallery.paths()[0]
+    set_job(window, seed=1, steps=10, sampler="dpm++")
+    window.sampling_panel.lock.setChecked(False)
+    window.open_dropped(painting)
+    assert window.sampling_panel.seed() == 77 and window.sampling_panel.locked
+    assert window.sampling_panel.steps.value() == 3 and window.sampling_panel.sampler.currentText() == "ddim"
+    assert window.message_bar.level == "info"
+
+
+def test_unlocked_seed_rolls_for_every_generate(qtbot, make_window) -> None:
+    window = make_window()
+    set_job(window, seed=5, steps=2)
+    window.sampling_panel.lock.setChecked(False)
+    a = window.generate()
+    b = window.generate()
+    wait_idle(qtbot, window)
+    assert a.seed != b.seed and window.sampling_panel.seed() == b.seed
