@@ -2,3 +2,5 @@
 and a handler with ``@studio.cli.command(name)``; import it here."""
 from studio.commands import classroom  # noqa: F401  trajectory, compare
 from studio.commands import walk  # noqa: F401  latent-walk animation
+from studio.commands import inpaint  # noqa: F401  inpainting (blend, repaint, invert)
+from studio.commands import train  # noqa: F401

@@ -584,7 +584,7 @@ def inpaint(
     for start in range(0, req.count, req.batch_size):
         seeds = [req.seed + k for k in range(start, min(req.count, start + req.batch_size))]
         n = len(seeds)
-        total = _total_steps(req, whole)
+        total = progress_steps(req, whole)
         original = canvas.image.expand(n, -1, -1, -1)
         known = canvas.known.expand(n, -1, -1, -1)
 
@@ -643,7 +643,8 @@ def inpaint(
     return out
 
 
-def _total_steps(req: InpaintRequest, whole: bool) -> int:
+def progress_steps(req: InpaintRequest, whole: bool = False) -> int:
+    """Steps one batch reports through ``on_progress`` (RePaint counts its jumps back too)."""
     if req.method == "repaint" and not whole:
         from diffusers import RePaintScheduler
 
