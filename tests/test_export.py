@@ -102,6 +102,9 @@ def test_manifest_keeps_finished_paintings_when_cancelled(tiny_diffusion: Path, 
     export_series(model, record, PaintRequest(seed=10, count=1, steps=2), tmp_path)
     manifest = read_manifest(tmp_path)
     assert manifest["complete"] is True and [e["seed"] for e in manifest["paintings"]] == [0, 1, 10]
+    seen[0].unlink()  # a painting deleted by hand leaves the manifest at the next export
+    export_series(model, record, PaintRequest(seed=11, count=1, steps=2), tmp_path)
+    assert [e["seed"] for e in read_manifest(tmp_path)["paintings"]] == [1, 10, 11]
 
 
 def test_reproduce_from_png_is_bit_identical(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -196,7 +196,9 @@ class Manifest:
         except (OSError, ValueError):
             old = None
         if isinstance(old, dict) and old.get("format") == MANIFEST_FORMAT and isinstance(old.get("paintings"), list):
-            self.entries = [e for e in old["paintings"] if isinstance(e, dict) and "file" in e]
+            folder = Path(folder)
+            self.entries = [e for e in old["paintings"] if isinstance(e, dict) and isinstance(e.get("file"), str)
+                            and (folder / e["file"]).is_file()]  # entries whose file was deleted are dropped
 
     def add(self, file: str, meta: dict[str, Any]) -> None:
         self.entries = [e for e in self.entries if e["file"] != file]
