@@ -323,3 +323,32 @@ def test_cli_style_walk_with_a_pair_of_models(tmp_path: Path, capsys: pytest.Cap
     )
     assert code == 0, capsys.readouterr().err
     assert read_frame_count(out) == (5, (16, 16))
+
+
+def test_terminated_walk_leaves_no_file(tiny_diffusion: Path, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    log = tmp_path / "stderr.txt"
+    code = "import sys; from studio.cli import main; sys.exit(main(sys.argv[1:]))"
+    args = ["walk", "--model", str(tiny_diffusion), "--seeds", "1,2", "--frames", "400", "--steps", "50"]
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    with open(log, "w") as err:
+        proc = subprocess.Popen([sys.executable, "-c", code, *args, "--out", str(out_dir / "walk.mp4")], stderr=err, env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while "step" not in log.read_text() and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.2)  # wait for the progress bar: painting has begun
+            assert proc.poll() is None, log.read_text()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 130
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert leftovers(out_dir) == []
+    assert "interrupted" in log.read_text()

@@ -456,4 +456,6 @@ def render_walk(
         "steps": req.steps if diffusion else None,
         "kind": model.kind,
     }
-    return WalkResult(frames, plan, frame_changes(frames, loop=req.loop), meta)
+    smoothness = frame_changes(frames, loop=req.loop)
+    meta["smoothness_ratio"] = round(smoothness.ratio, 4)
+    return WalkResult(frames, plan, smoothness, meta)
