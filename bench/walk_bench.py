@@ -53,13 +53,15 @@ def bench_models(folder: Path, size: int) -> list[Path]:
     )
     config = {"nz": 128, "ngf": 32, "resolution": 64, "channels": 3, "num_classes": 2}
     gen = InkGenerator(**config)
-    with torch.no_grad():  # calibrate BatchNorm statistics, or eval-mode outputs saturate to one flat image
-        gen.train()
+    with torch.no_grad():
+        gen.train()  # settle any normalisation statistics before eval mode
         for _ in range(4):
             gen(torch.randn(32, 128), torch.randint(0, 2, (32,)))
-    gen.eval()
-    with torch.no_grad():  # spread the output over the tonal range, as a trained generator's is
-        gen.to_rgb.weight.mul_(40)
+        gen.eval()
+        # spread the untrained output over the tonal range, as a trained generator's is
+        spread = float(gen(torch.randn(16, 128), torch.zeros(16, dtype=torch.long)).std())
+        if spread < 0.3:
+            gen.to_rgb.weight.mul_(min(40.0, 0.5 / max(spread, 1e-3)))
     gan = save_ink_checkpoint(
         folder / "bench-gan.safetensors",
         gen.state_dict(),
