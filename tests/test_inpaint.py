@@ -17,6 +17,7 @@ from studio.engine.images import load_image_rgb, load_mask
 from studio.engine.inpaint import (
     InpaintRequest,
     NothingToDo,
+    auto_feather,
     feather_alpha,
     fit_to_model,
     inpaint,
@@ -358,3 +359,19 @@ def test_on_a_real_painting_the_kept_part_is_untouched(tiny_diffusion: Path) -> 
     keep = np.ones(mask.shape, bool)
     keep[y0:y1, x0:x1] = alpha == 0
     assert np.array_equal(np.asarray(res.image)[keep], np.asarray(img)[keep])
+
+
+def test_a_large_painting_with_a_tiny_stroke(tiny_diffusion: Path) -> None:
+    img = painting(3000, 2000)
+    mask = np.zeros((2000, 3000), bool)
+    mask[1000:1002, 1500:1503] = True  # 6 pixels: less than a model pixel (~190 px square) of coverage
+    canvas = fit_to_model(img, Image.fromarray(mask.astype(np.uint8) * 255), 16)
+    left, top, right, bottom = canvas.box
+    assert int((canvas.known[0, 0, top:bottom, left:right] == 0).sum()) == 1  # the stroke's model pixel is repainted
+    (res,) = run(tiny_diffusion, prepare_source(img, mask), "blend")
+    alpha, (y0, y1, x0, x1) = feather_alpha(mask, res.meta["feather"])
+    keep = np.ones(mask.shape, bool)
+    keep[y0:y1, x0:x1] = alpha == 0
+    assert res.image.size == (3000, 2000) and res.meta["feather"] == auto_feather((3000, 2000), 16)
+    assert np.array_equal(np.asarray(res.image)[keep], np.asarray(img)[keep])
+    assert not np.array_equal(np.asarray(res.image)[mask], np.asarray(img)[mask])

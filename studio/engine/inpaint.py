@@ -151,15 +151,27 @@ def fit_to_model(image: Image.Image, mask: Image.Image, resolution: int, channel
     small = image.resize((fw, fh), Image.LANCZOS, reducing_gap=3.0)
     if channels == 1:
         small = small.convert("L")
-    coverage = np.asarray(mask.convert("F").resize((fw, fh), Image.BOX))
+    hit = _any_in_blocks(np.asarray(mask), fh, fw)
     arr = np.asarray(small, dtype=np.float32).reshape(fh, fw, -1)
     canvas = np.empty((resolution, resolution, arr.shape[-1]), dtype=np.float32)
     canvas[...] = arr.reshape(-1, arr.shape[-1]).mean(axis=0)
     canvas[top : top + fh, left : left + fw] = arr
     known = np.zeros((resolution, resolution), dtype=np.float32)
-    known[top : top + fh, left : left + fw] = (coverage <= 0).astype(np.float32)
+    known[top : top + fh, left : left + fw] = (~hit).astype(np.float32)
     x = torch.from_numpy(canvas).permute(2, 0, 1)[None] / 127.5 - 1.0
     return ModelCanvas(x, torch.from_numpy(known)[None, None], (left, top, left + fw, top + fh))
+
+
+def _any_in_blocks(mask: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """(rows, cols) booleans: does any masked pixel fall in each block of the full-size mask?
+
+    A block max rather than a resize, so one masked pixel of an 8,000 px painting still counts and
+    nothing larger than the mask itself is ever allocated.
+    """
+    h, w = mask.shape
+    r = np.floor(np.arange(rows) * h / rows).astype(np.intp)
+    c = np.floor(np.arange(cols) * w / cols).astype(np.intp)
+    return np.maximum.reduceat(np.maximum.reduceat(mask, r, axis=0), c, axis=1) >= 128
 
 
 def auto_feather(size: tuple[int, int], resolution: int) -> int:
