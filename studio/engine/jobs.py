@@ -10,6 +10,7 @@ Importing this module is cheap (no torch): the engine is imported lazily on the 
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -126,6 +127,7 @@ class PaintWorker:
     # ------------------------------------------------------------------ engine, lazily
     def _engine(self) -> tuple[Any, Any]:
         if self._cache is None:
+            lower_thread_priority()
             from studio.engine.cache import ModelCache
             from studio.engine.device import choose_device
 
@@ -240,6 +242,25 @@ class PaintWorker:
             tmp.replace(target)
         except OSError:
             pass  # a thumbnail is a nicety, never a reason to fail a painting
+
+
+def lower_thread_priority() -> None:
+    """Let the window's thread win the CPU when both want it (POSIX: the calling thread's nice + N).
+
+    Called on the inference thread before torch starts its own threads, which inherit the value.
+    ``INKSTUDIO_WORKER_NICE`` sets N (default 5; 0 leaves the priority alone).
+    """
+    try:
+        step = int(os.environ.get("INKSTUDIO_WORKER_NICE", "5"))
+    except ValueError:
+        step = 5
+    if step <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + step))
+    except OSError:
+        pass  # not allowed here: painting still works, only with equal priority
 
 
 def thumbnail_path(thumbs_dir: Path, record: Any) -> Path:
