@@ -22,6 +22,7 @@ from PIL import Image
 
 from studio.errors import Cancelled, StudioError
 
+GRID_TILE = 256  # smallest tile side in a batch's preview grid
 EVENT_KINDS = ("ready", "started", "progress", "painting", "finished", "cancelled", "error")
 
 
@@ -93,7 +94,10 @@ def preview_grid(images: list[Image.Image]) -> Image.Image:
     cols = math.ceil(math.sqrt(len(images)))
     rows = math.ceil(len(images) / cols)
     w, h = images[0].size
-    gap = max(1, w // 32)
+    if w < GRID_TILE:  # enlarge small tiles here (Lanczos) so the canvas's smooth scaling keeps the gaps crisp
+        w, h = GRID_TILE, round(h * GRID_TILE / w)
+        images = [im.resize((w, h), Image.LANCZOS) for im in images]
+    gap = max(2, w // 32)
     sheet = Image.new("RGB", (cols * w + (cols - 1) * gap, rows * h + (rows - 1) * gap), (244, 239, 228))
     for k, im in enumerate(images):
         r, c = divmod(k, cols)

@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QMenu, QWidget
 
 from studio.config import paths
@@ -88,8 +88,17 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
+        self.placeholder = ""
+        self.retranslate()
         self.currentItemChanged.connect(lambda item, _prev: item is not None and self.chosen.emit(item.data(PATH_ROLE)))
         self.itemClicked.connect(lambda item: self.chosen.emit(item.data(PATH_ROLE)))  # also the one already selected
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.count() == 0:
+            p = QPainter(self.viewport())
+            p.setPen(self.palette().color(self.palette().ColorRole.PlaceholderText))
+            p.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder)
 
     def add_entry(self, path: Path, meta: dict[str, Any], thumbnail: Image.Image, *, select: bool = False) -> QListWidgetItem:
         item = QListWidgetItem(thumbnail_icon(thumbnail, THUMB), self._caption(meta))
@@ -121,6 +130,8 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
             self.takeItem(self.row(item))
 
     def retranslate(self) -> None:
+        self.placeholder = self.tr("Your paintings appear here, each saved the moment it is finished.")
+        self.viewport().update()
         for i in range(self.count()):
             item = self.item(i)
             item.setText(self._caption(item.data(META_ROLE)))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -85,6 +86,7 @@ class ModelPanel(RetranslateOnLanguageChange, QGroupBox):
         self.thumb.setFixedSize(112, 112)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumb.setObjectName("modelThumbnail")
+        self.thumb.setFrameShape(QFrame.Shape.StyledPanel)
         self.thumb.setWordWrap(True)
         self.info = QLabel()
         self.info.setWordWrap(True)

@@ -32,9 +32,9 @@ def test_generate_shows_painting_and_saves_it_at_once(qtbot, make_window) -> Non
 
     kinds = [e.kind for e in events if e.job_id]
     assert kinds[0] == "started" and kinds[-1] == "finished", kinds
-    # the canvas shows the finished pair side by side (two 16 px paintings and a 1 px gap), not a preview
+    # the canvas shows the finished pair side by side (two 16 px paintings enlarged to 256 px, an 8 px gap), not a preview
     assert window.canvas.has_image() and not window.canvas.is_preview
-    assert window.canvas.image_size() == (33, 16)
+    assert window.canvas.image_size() == (520, 256)
     # each painting was on disk in the gallery folder before the window heard of it
     assert on_disk_when_announced == [True, True]
     assert window.gallery.seeds() == [123, 124]
@@ -85,7 +85,7 @@ def test_cancel_stops_within_one_step_and_keeps_finished_paintings(qtbot, make_w
     window = make_window()
     events = record_events(window)
     # count 5 paints a batch of four, then one more: cancel early in the second batch
-    set_job(window, seed=1, count=5, steps=100, sampler="ddim")
+    set_job(window, seed=1, count=5, steps=40, sampler="ddim")
     worker = window.runner._worker
     forward = worker.emit
     lock = threading.Lock()
@@ -101,12 +101,12 @@ def test_cancel_stops_within_one_step_and_keeps_finished_paintings(qtbot, make_w
 
     worker.emit = spy
     window.generate()
-    qtbot.waitUntil(lambda: seen["batch"] == 4 and seen["step"] >= 5, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: seen["batch"] == 4 and 3 <= seen["step"] < 40, timeout=WAIT_MS)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     wait_idle(qtbot, window)
     assert events[-1].kind == "cancelled"
     assert seen["after_cancel"] <= 1, "the sampler ran on after cancel"
-    assert seen["step"] < 100
+    assert seen["step"] < 40
     # the first batch of four was finished and kept; nothing partial was written
     assert window.gallery.seeds() == [1, 2, 3, 4]
     assert sorted(p.name for p in gallery_dir().iterdir() if p.name.startswith(".")) == []

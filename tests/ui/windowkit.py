@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import save_tiny_diffusion
 
-WAIT_MS = 30_000
+WAIT_MS = 60_000
 
 
 def studio_threads() -> list[str]:
