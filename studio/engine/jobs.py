@@ -113,6 +113,8 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, MemoryError) or "out of memory" in text.lower():
         return "out of memory: try fewer paintings at once or a smaller model"
     first = text.strip().splitlines()[0][:300] if text.strip() else ""
+    if isinstance(exc, ValueError) and first:  # schedulers and PIL say what value is wrong in plain words
+        return first.replace("`", "")
     return f"unexpected error: {type(exc).__name__}{': ' + first if first else ''}"
 
 

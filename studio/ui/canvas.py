@@ -84,14 +84,18 @@ class CanvasView(QWidget):
         if self._image is None or self._image.width() == 0:
             return 1.0
         margin = 24
-        return max(MIN_ZOOM, min((self.width() - margin) / self._image.width(), (self.height() - margin) / self._image.height()))
+        height = self.height() - margin - self._caption_height()
+        return max(MIN_ZOOM, min((self.width() - margin) / self._image.width(), height / self._image.height()))
+
+    def _caption_height(self) -> int:
+        return self.fontMetrics().height() + 6 if self._caption else 0
 
     def _target(self) -> QRectF:
         assert self._image is not None
         s = self.zoom
         w, h = self._image.width() * s, self._image.height() * s
         x = (self.width() - w) / 2 + (0 if self._fit else self._offset.x())
-        y = (self.height() - h) / 2 + (0 if self._fit else self._offset.y())
+        y = (self.height() - h - self._caption_height()) / 2 + (0 if self._fit else self._offset.y())
         return QRectF(x, y, w, h)
 
     # ------------------------------------------------------------------ Qt events
@@ -112,7 +116,9 @@ class CanvasView(QWidget):
             p.drawRect(target)
         if self._caption:
             p.setPen(pal.color(pal.ColorRole.WindowText))
-            p.drawText(QRectF(0, target.bottom() + 2, self.width(), 20), Qt.AlignmentFlag.AlignHCenter, self._caption)
+            p.drawText(
+                QRectF(0, target.bottom() + 4, self.width(), self._caption_height()), Qt.AlignmentFlag.AlignHCenter, self._caption
+            )
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         if self._image is None:

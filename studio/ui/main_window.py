@@ -370,6 +370,8 @@ class MainWindow(QMainWindow):
             for e in entries:
                 if e.path not in shown:
                     self.gallery.add_entry(e.path, e.meta, e.thumbnail)
+            if entries and not self.canvas.has_image() and not self.runner.busy:
+                self.gallery.setCurrentRow(self.gallery.count() - 1)  # the last painting greets the user
         self.gallery_ready = True
         self.gallery_loaded.emit()
 

@@ -216,7 +216,8 @@ class ModelPanel(RetranslateOnLanguageChange, QGroupBox):
         else:
             self._style_buttons[target].setChecked(True)
         self.style_group.blockSignals(False)
-        self.style_label.setText(self.tr("Ink style") if offered else self.tr("Ink style (this model has only one)"))
+        only_one = record is not None and not offered
+        self.style_label.setText(self.tr("Ink style (this model has only one)") if only_one else self.tr("Ink style"))
 
     def _on_style_toggled(self, button: QPushButton, checked: bool) -> None:
         if checked:

@@ -299,3 +299,50 @@ def test_unlocked_seed_rolls_for_every_generate(qtbot, make_window) -> None:
     b = window.generate()
     wait_idle(qtbot, window)
     assert a.seed != b.seed and window.sampling_panel.seed() == b.seed
+
+
+def test_closing_while_painting_stops_the_worker_and_leaves_no_partial_files(qtbot, make_window) -> None:
+    window = make_window()
+    set_job(window, seed=9, count=2, steps=90)
+    window.generate()
+    set_job(window, seed=99, count=1, steps=5)
+    window.generate()
+    qtbot.waitUntil(lambda: window.progress.value() > 0, timeout=WAIT_MS)
+    window.close()  # the fixture then checks that no studio thread is left
+    assert window.runner._closed and window.runner.pending() == []
+    assert [p.name for p in gallery_dir().iterdir() if p.name.startswith(".")] == []
+
+
+def test_model_card_shows_what_the_studio_read(qtbot, make_window) -> None:
+    from studio.ui.dialogs import ModelCardDialog
+
+    window = make_window()
+    window.show_model_card()
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, ModelCardDialog) and w.isVisible()]
+    assert len(dialogs) == 1
+    text = dialogs[0].browser.toPlainText()
+    record = window.model_panel.current_record()
+    assert record.sha256 in text and "light, dark" in text and "16 px" in text
+    dialogs[0].close()
+
+
+def test_inkstudio_without_arguments_opens_the_window_and_exits_cleanly(tiny_bundled: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from PySide6.QtCore import QTimer; from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication(['inkstudio'])\n"
+        "def close():\n"
+        "    windows = [w for w in app.topLevelWidgets() if w.isVisible()]\n"
+        "    print('windows', [w.windowTitle() for w in windows], flush=True)\n"
+        "    [w.close() for w in windows]\n"
+        "QTimer.singleShot(1500, close)\n"
+        "from studio.cli import main\n"
+        "sys.exit(main([]))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LANG": "en_US.UTF-8"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Ink Studio" in out.stdout
