@@ -38,7 +38,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "inkstudio", *argv])
     app.setApplicationName("Ink Studio")
-    app.setApplicationDisplayName("Ink Studio")
     app.setOrganizationName("InkStudio")
     app.setApplicationVersion(studio.__version__)
     app.setDesktopFileName("inkstudio")

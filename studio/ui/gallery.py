@@ -12,7 +12,7 @@ from typing import Any
 
 from PIL import Image
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QMenu, QWidget
 
 from studio.config import paths
@@ -99,6 +99,13 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
             p = QPainter(self.viewport())
             p.setPen(self.palette().color(self.palette().ColorRole.PlaceholderText))
             p.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        item = self.currentItem()
+        if item is not None and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_requested.emit(item.data(PATH_ROLE))
+            return
+        super().keyPressEvent(event)
 
     def add_entry(self, path: Path, meta: dict[str, Any], thumbnail: Image.Image, *, select: bool = False) -> QListWidgetItem:
         item = QListWidgetItem(thumbnail_icon(thumbnail, THUMB), self._caption(meta))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRegularExpression, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap, QRegularExpressionValidator
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -407,6 +407,9 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
         self.list = QListWidget()
         self.list.setMaximumHeight(110)
         self.list.itemSelectionChanged.connect(self._on_selection)
+        remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
+        remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove_key.activated.connect(self._remove_selected)
         self.remove = QPushButton()
         self.remove.setEnabled(False)
         self.remove.clicked.connect(self._remove_selected)
