@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(8, 8, 8, 8)
-        side_layout.setSpacing(10)
+        side_layout.setSpacing(6)
         side_layout.addWidget(self.model_panel)
         side_layout.addWidget(self.sampling_panel)
         side_layout.addWidget(self.queue_panel)

@@ -83,7 +83,7 @@ class ModelPanel(RetranslateOnLanguageChange, QGroupBox):
         self.open_button.setIcon(icon("open"))
         self.open_button.clicked.connect(self.open_requested)
         self.thumb = QLabel()
-        self.thumb.setFixedSize(112, 112)
+        self.thumb.setFixedSize(96, 96)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumb.setObjectName("modelThumbnail")
         self.thumb.setFrameShape(QFrame.Shape.StyledPanel)
@@ -251,7 +251,7 @@ class ModelPanel(RetranslateOnLanguageChange, QGroupBox):
             pix = QPixmap(str(file))
             if not pix.isNull():
                 self.thumb.setPixmap(
-                    pix.scaled(QSize(112, 112), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+                    pix.scaled(QSize(96, 96), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
                 )
                 return
         self.thumb.clear()
@@ -405,7 +405,7 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
-        self.list.setMaximumHeight(110)
+        self.list.setMaximumHeight(84)
         self.list.itemSelectionChanged.connect(self._on_selection)
         remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
         remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -429,6 +429,7 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
         self.list.clear()
         for job in self._jobs:
             item = QListWidgetItem(self._job_text(job))
+            item.setToolTip(self._job_details(job))
             item.setData(Qt.ItemDataRole.UserRole, job.id)
             self.list.addItem(item)
             if job.id == selected:
@@ -445,15 +446,12 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
         return items[0].data(Qt.ItemDataRole.UserRole) if items else None
 
     def _job_text(self, job: Any) -> str:
+        return self.tr("#{0}: {1} × seed {2}").format(job.id, job.count, job.seed)
+
+    def _job_details(self, job: Any) -> str:
         style = {"light": self.tr("light ink"), "dark": self.tr("dark ink")}.get(job.style or "", job.style or "")
-        return self.tr("#{0}: {1} × seed {2} · {3}").format(
-            job.id,
-            job.count,
-            job.seed,
-            " · ".join(
-                p for p in (job.record.id, style, f"{job.sampler} {job.steps}" if job.record.kind == "diffusion" else "") if p
-            ),
-        )
+        steps = f"{job.sampler} {job.steps}" if job.record.kind == "diffusion" else ""
+        return " · ".join(p for p in (job.record.id, style, steps) if p)
 
     def _on_selection(self) -> None:
         self.remove.setEnabled(self.selected_job_id() is not None)
