@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 import torch
 from conftest import save_tiny_diffusion
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from studio.cli import main as cli_main
@@ -120,9 +122,9 @@ def test_gan_walk_interpolates_z(tiny_gan: Path) -> None:
 
 def test_batched_frames_equal_one_at_a_time(tiny_diffusion: Path) -> None:
     model = load_checkpoint(tiny_diffusion)
-    req = WalkRequest(keyframes=(1, 2), frames=5, steps=STEPS, batch_size=6)
+    req = WalkRequest(keyframes=(1, 2), frames=3, steps=STEPS, batch_size=4)
     batched = render_walk(model, req)
-    single = render_walk(model, WalkRequest(keyframes=(1, 2), frames=5, steps=STEPS, batch_size=1))
+    single = render_walk(model, WalkRequest(keyframes=(1, 2), frames=3, steps=STEPS, batch_size=1))
     for a, b in zip(batched.frames, single.frames, strict=True):
         assert np.abs(pixels(a) - pixels(b)).max() <= 1
 
@@ -130,8 +132,8 @@ def test_batched_frames_equal_one_at_a_time(tiny_diffusion: Path) -> None:
 def test_stored_noise_keyframes(tiny_diffusion: Path) -> None:
     model = load_checkpoint(tiny_diffusion)
     stored = noise_for_seeds(model.noise_shape, [9])[0]
-    from_noise = render_walk(model, WalkRequest(keyframes=(stored, 10), frames=3, steps=STEPS))
-    from_seed = render_walk(model, WalkRequest(keyframes=(9, 10), frames=3, steps=STEPS))
+    from_noise = render_walk(model, WalkRequest(keyframes=(stored, 10), frames=2, steps=STEPS))
+    from_seed = render_walk(model, WalkRequest(keyframes=(9, 10), frames=2, steps=STEPS))
     for a, b in zip(from_noise.frames, from_seed.frames, strict=True):
         assert np.array_equal(pixels(a), pixels(b))
     with pytest.raises(StudioError, match="stored noise"):
@@ -192,8 +194,8 @@ def test_gan_style_walk_endpoints(tiny_gan: Path) -> None:
 def test_pair_of_per_style_models_blends_predictions(tmp_path: Path) -> None:
     light = load_checkpoint(save_tiny_diffusion(tmp_path / "light.safetensors", seed=1, styles=False))
     dark = load_checkpoint(save_tiny_diffusion(tmp_path / "dark.safetensors", seed=2, styles=False))
-    result = render_walk(light, WalkRequest(keyframes=(8,), frames=4, steps=STEPS), pair=dark)
-    assert len(result.frames) == 5
+    result = render_walk(light, WalkRequest(keyframes=(8,), frames=2, steps=STEPS), pair=dark)
+    assert len(result.frames) == 3
     assert np.array_equal(pixels(result.frames[0]), pixels(to_pil(sample_diffusion(light, [8], steps=STEPS))[0]))
     assert np.array_equal(pixels(result.frames[-1]), pixels(to_pil(sample_diffusion(dark, [8], steps=STEPS))[0]))
 
@@ -319,10 +321,10 @@ def test_cli_style_walk_with_a_pair_of_models(tmp_path: Path, capsys: pytest.Cap
     dark = save_tiny_diffusion(tmp_path / "dark.safetensors", seed=2, styles=False)
     out = tmp_path / "pair.webp"
     code = cli_main(
-        ["walk", "--style-walk", f"{light},{dark}", "--seeds", "4", "--frames", "4", "--steps", "3", "--out", str(out)]
+        ["walk", "--style-walk", f"{light},{dark}", "--seeds", "4", "--frames", "2", "--steps", "3", "--out", str(out)]
     )
     assert code == 0, capsys.readouterr().err
-    assert read_frame_count(out) == (5, (16, 16))
+    assert read_frame_count(out) == (3, (16, 16))
 
 
 def test_terminated_walk_leaves_no_file(tiny_diffusion: Path, tmp_path: Path) -> None:
@@ -352,3 +354,19 @@ def test_terminated_walk_leaves_no_file(tiny_diffusion: Path, tmp_path: Path) ->
                 proc.kill()
     assert leftovers(out_dir) == []
     assert "interrupted" in log.read_text()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed_a=st.integers(0, 2**31), seed_b=st.integers(0, 2**31), t=st.floats(0, 1))
+def test_slerp_stays_on_the_sphere_between_its_endpoints(seed_a: int, seed_b: int, t: float) -> None:
+    a, b = noise_for_seeds((2, 16, 16), [seed_a]), noise_for_seeds((2, 16, 16), [seed_b])
+    x = slerp(a, b, t)
+    lo, hi = sorted((float(a.norm()), float(b.norm())))
+    assert lo * 0.999 - 1e-4 <= float(x.norm()) <= hi * 1.001 + 1e-4
+    # on the unit sphere x lies on the great arc from a to b, a fraction t of the way
+    a, b = a / a.norm(), b / b.norm()
+    x = slerp(a, b, t)
+    cos = lambda u, v: float((u * v).sum() / (u.norm() * v.norm()))  # noqa: E731
+    theta = np.arccos(np.clip(cos(a, b), -1, 1))
+    if theta > 1e-3:
+        assert abs(np.arccos(np.clip(cos(a, x), -1, 1)) - t * theta) < 1e-3

@@ -180,6 +180,8 @@ def cmd_walk(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     kind = check_output(out)  # before any painting: bad suffix, unwritable folder, no video backend
     keys = [load_keyframe(k) for k in args.seeds]
+    if len(keys) < 2 and args.style_walk is None:
+        raise StudioError("a walk needs at least two seeds (or one seed with --style-walk)")
     pair = None
     style_walk = args.style_walk
     if style_walk is not None and args.model is None:
@@ -208,9 +210,7 @@ def cmd_walk(args: argparse.Namespace) -> int:
         steps=args.steps,
         batch_size=args.batch,
     )
-    n_keys = 2 if (len(keys) == 1 and (style_walk or pair is not None)) else len(keys)
-    if n_keys < 2:
-        raise StudioError("a walk needs at least two seeds (or one seed with --style-walk)")
+    n_keys = max(2, len(keys))  # one seed with a style walk: (seed, first style) -> (seed, second style)
     total_frames = frame_count(n_keys, args.frames, args.loop)
     diffusion = model.kind == "diffusion"
     per_frame = args.steps if diffusion else 1
