@@ -4,6 +4,7 @@ For a few real paintings (512×512 from the shanshui set) and two masks each (a 
 brush-like blob), every method repaints the hole with the same seed:
 
   paste    baseline: an unconditioned painting of the same seed pasted in with a hard edge
+  feather  the same unconditioned painting composited through our feathered mask (feather alone)
   blend    our default (fast sampler, known region pinned each step, resampling at the end)
   repaint  RePaint (diffusers' RePaintScheduler, resampling jumps)
   invert   (GAN models only) z optimised to the kept region
@@ -37,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from studio.engine.inpaint import (  # noqa: E402
     InpaintRequest,
     auto_feather,
+    composite,
     inpaint,
     prepare_source,
     repaint_evaluations,
@@ -66,16 +68,22 @@ def masks(size: tuple[int, int], seed: int) -> dict[str, np.ndarray]:
     return {"square": square, "blob": np.asarray(blob) >= 128}
 
 
-def hard_paste(model, record, source, seed: int, steps: int) -> Image.Image:  # type: ignore[no-untyped-def]
+def unconditioned(model, seed: int, steps: int) -> Image.Image:  # type: ignore[no-untyped-def]
+    gen = sample_diffusion(model, [seed], steps=steps) if model.kind == "diffusion" else sample_gan(model, [seed])
+    return to_pil(gen)[0].convert("RGB")
+
+
+def hard_paste(model, source, seed: int, steps: int) -> Image.Image:  # type: ignore[no-untyped-def]
     """The seam to beat: a painting of the same seed, scaled to the image and pasted without feathering."""
-    if model.kind == "diffusion":
-        gen = sample_diffusion(model, [seed], steps=steps)
-    else:
-        gen = sample_gan(model, [seed])
-    painted = to_pil(gen)[0].convert("RGB").resize(source.image.size, Image.LANCZOS)
+    painted = unconditioned(model, seed, steps).resize(source.image.size, Image.LANCZOS)
     out = np.asarray(source.image).copy()
     out[source.mask_array] = np.asarray(painted)[source.mask_array]
     return Image.fromarray(out)
+
+
+def feathered_paste(model, source, seed: int, steps: int, feather: int) -> Image.Image:  # type: ignore[no-untyped-def]
+    """The same unconditioned painting through the feathered composite: what feathering alone buys."""
+    return composite(source.image, unconditioned(model, seed, steps), source.mask_array, feather)
 
 
 def main() -> int:
@@ -109,7 +117,7 @@ def main() -> int:
     save = Path(args.save) if args.save else None
     if save:
         save.mkdir(parents=True, exist_ok=True)
-    methods = ["paste", "blend", "repaint"] if model.kind == "diffusion" else ["paste", "invert"]
+    methods = ["paste", "feather", "blend", "repaint"] if model.kind == "diffusion" else ["paste", "feather", "invert"]
     print(
         f"model {record.id} ({record.kind}, {record.resolution}px), {platform.processor() or platform.machine()}, "
         f"torch threads {args.threads}, steps {args.steps}, jumps {args.jumps}, seed {args.seed}"
@@ -125,7 +133,9 @@ def main() -> int:
             for method in methods:
                 t0 = time.perf_counter()
                 if method == "paste":
-                    result = hard_paste(model, record, source, args.seed, args.steps)
+                    result = hard_paste(model, source, args.seed, args.steps)
+                elif method == "feather":
+                    result = feathered_paste(model, source, args.seed, args.steps, feather)
                 else:
                     steps = args.invert_steps if method == "invert" else args.steps
                     req = InpaintRequest(seed=args.seed, method=method, steps=steps, jumps=args.jumps)
@@ -144,6 +154,7 @@ def main() -> int:
                 Image.fromarray(mask.astype(np.uint8) * 255).save(save / f"{f.stem}-{mask_name}-mask.png")
     evals = {
         "paste": args.steps,
+        "feather": args.steps,
         "blend": args.steps + (args.jumps - 1) * max(1, args.steps // 4),
         "repaint": repaint_evaluations(args.steps, args.jumps, min(10, max(1, args.steps // 2))),
         "invert": args.invert_steps,

@@ -33,6 +33,16 @@ from studio.errors import Cancelled, StudioError
 from studio.models.catalog import resolve
 from studio.models.loaders import load_checkpoint
 
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():  # type: ignore[no-untyped-def]
+    """Tiny models gain nothing from a second thread, and on a busy machine OpenMP's waiting costs ~30x."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 FAST = {"blend": dict(steps=4, jumps=2), "repaint": dict(steps=4, jumps=2, jump_length=2), "invert": dict(steps=25)}
 
 

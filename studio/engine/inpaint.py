@@ -69,6 +69,11 @@ def default_method(kind: str) -> str:
     return "invert" if kind == "gan" else "blend"
 
 
+def methods_for(kind: str) -> tuple[str, ...]:
+    """The methods a model of ``kind`` offers, default first (what the window's method menu lists)."""
+    return ("invert",) if kind == "gan" else DIFFUSION_METHODS
+
+
 # ---------------------------------------------------------------------------- the source
 
 
