@@ -370,3 +370,26 @@ def test_slerp_stays_on_the_sphere_between_its_endpoints(seed_a: int, seed_b: in
     theta = np.arccos(np.clip(cos(a, b), -1, 1))
     if theta > 1e-3:
         assert abs(np.arccos(np.clip(cos(a, x), -1, 1)) - t * theta) < 1e-3
+
+
+def test_keyframes_from_paintings_and_stored_noise(tiny_diffusion: Path, tmp_path: Path) -> None:
+    from safetensors.torch import save_file
+
+    from studio.engine.walk import load_keyframe
+
+    assert (
+        cli_main(["generate", "--model", str(tiny_diffusion), "--seed", "31", "--steps", "2", "--out", str(tmp_path / "g")]) == 0
+    )
+    (painted,) = (tmp_path / "g").glob("*.png")
+    assert load_keyframe(painted) == 31 and load_keyframe(5) == 5
+    noise = noise_for_seeds((3, 16, 16), [32])[0]
+    np.save(tmp_path / "n.npy", noise.numpy())
+    save_file({"noise": noise}, str(tmp_path / "n.safetensors"))
+    assert torch.equal(load_keyframe(tmp_path / "n.npy"), noise)
+    assert torch.equal(load_keyframe(str(tmp_path / "n.safetensors")), noise)
+    (tmp_path / "bad.safetensors").write_bytes(b"not really")
+    for bad in (tmp_path / "missing.npy", tmp_path / "bad.safetensors", tiny_diffusion.with_suffix(".txt")):
+        if bad.suffix == ".txt":
+            bad.write_text("x")
+        with pytest.raises(StudioError):
+            load_keyframe(bad)

@@ -103,40 +103,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 cli._EXTRA_PARSERS.append(add_parser)
 
 
-def load_keyframe(entry: int | Path):  # type: ignore[no-untyped-def]
-    """A seed stays a seed; a painted PNG gives its recorded seed; .npy / .safetensors give stored noise."""
-    if isinstance(entry, int):
-        return entry
-    path = entry
-    if not path.is_file():
-        raise StudioError(f"keyframe '{path}' is neither a seed nor a file")
-    suffix = path.suffix.lower()
-    if suffix == ".png":
-        from studio.engine.pngmeta import read_png_meta
-
-        meta = read_png_meta(path)
-        if not isinstance(meta.get("seed"), int):
-            raise StudioError(f"{path}: no seed recorded in the painting")
-        return int(meta["seed"])
-    import torch
-
-    try:
-        if suffix == ".npy":
-            import numpy as np
-
-            return torch.from_numpy(np.load(path, allow_pickle=False).astype("float32"))
-        if suffix == ".safetensors":
-            from safetensors.torch import load_file
-
-            tensors = load_file(str(path))
-            if not tensors:
-                raise StudioError(f"{path}: holds no tensors")
-            return (tensors.get("noise") if "noise" in tensors else next(iter(tensors.values()))).float()
-    except (OSError, ValueError) as exc:
-        raise StudioError(f"{path}: cannot read stored noise ({exc})") from None
-    raise StudioError(f"keyframe '{path}': use a seed, a painted .png, or stored noise (.npy / .safetensors)")
-
-
 def _resolve_pair(names: tuple[str, str]):  # type: ignore[no-untyped-def]
     """Both names as models (ids or paths), or None when either is not one."""
     from studio.models.catalog import discover, resolve
@@ -174,7 +140,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 def cmd_walk(args: argparse.Namespace) -> int:
     from studio.engine.animation import check_output, export_animation
     from studio.engine.device import choose_device
-    from studio.engine.walk import WalkRequest, frame_count, render_walk
+    from studio.engine.walk import WalkRequest, frame_count, load_keyframe, render_walk
     from studio.models.loaders import load_checkpoint
 
     out = Path(args.out).expanduser()

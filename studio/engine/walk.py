@@ -37,6 +37,7 @@ import contextlib
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -318,6 +319,41 @@ def check_pair(first: LoadedModel, second: LoadedModel) -> None:
 
 
 # ---------------------------------------------------------------------------- rendering
+
+
+def load_keyframe(entry: int | str | Path) -> Keyframe:
+    """A keyframe from the gallery or the command line: a seed stays a seed; a painted PNG gives its
+    recorded seed; ``.npy`` / ``.safetensors`` (tensor ``noise``, or the only one) give stored noise."""
+    if isinstance(entry, int):
+        return entry
+    path = Path(entry).expanduser()
+    if not path.is_file():
+        raise StudioError(f"keyframe '{path}' is neither a seed nor a file")
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        from studio.engine.pngmeta import read_png_meta
+
+        meta = read_png_meta(path)
+        if not isinstance(meta.get("seed"), int):
+            raise StudioError(f"{path}: no seed recorded in the painting")
+        return int(meta["seed"])
+    try:
+        if suffix == ".npy":
+            return torch.from_numpy(np.load(path, allow_pickle=False).astype("float32"))
+        if suffix == ".safetensors":
+            from safetensors import SafetensorError
+            from safetensors.torch import load_file
+
+            try:
+                tensors = load_file(str(path))
+            except SafetensorError as exc:
+                raise StudioError(f"{path}: not a readable safetensors file ({exc})") from None
+            if not tensors:
+                raise StudioError(f"{path}: holds no tensors")
+            return (tensors.get("noise") if "noise" in tensors else next(iter(tensors.values()))).float()
+    except (OSError, ValueError) as exc:
+        raise StudioError(f"{path}: cannot read stored noise ({exc})") from None
+    raise StudioError(f"keyframe '{path}': use a seed, a painted .png, or stored noise (.npy / .safetensors)")
 
 
 def keyframe_noise(model: LoadedModel, keyframes: Sequence[Keyframe]) -> torch.Tensor:
