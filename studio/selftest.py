@@ -17,6 +17,8 @@ from pathlib import Path
 def run_self_test() -> int:
     started = time.perf_counter()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not any(os.environ.get(k) for k in ("LC_ALL", "LC_CTYPE", "LANG")):
+        os.environ["LC_ALL"] = "C.UTF-8"  # an empty environment means the C locale; Qt wants UTF-8
     try:
         qt_note = _check_qt()
         line = _paint_one()

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import pickle
 import sys
+import traceback
 import types
 import warnings
 import zipfile
@@ -103,7 +105,7 @@ def inspect_checkpoint(path: str | Path, size: int | None = None) -> ModelSpec:
     """Read a checkpoint's description; CheckpointError (one line) when it is not loadable."""
     path = Path(path).expanduser()
     if not path.exists():
-        raise CheckpointError(path, "no such file or folder")
+        raise CheckpointError(path, "a symbolic link that loops or leads nowhere" if path.is_symlink() else "no such file or folder")
     if path.is_dir():
         return _inspect_folder(path)
     if path.stat().st_size == 0:
@@ -137,7 +139,9 @@ def load_checkpoint(
         model = loader(spec)
     except CheckpointError:
         raise
-    except (RuntimeError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (RuntimeError, ValueError, KeyError, TypeError, OSError, IndexError, AttributeError, ZeroDivisionError) as exc:
+        if os.environ.get("INKSTUDIO_DEBUG"):
+            traceback.print_exc()
         raise CheckpointError(spec.path, f"weights do not fit the network ({_first_line(exc)})") from None
     model.module.eval().requires_grad_(False)
     model.module.to(device)
@@ -243,6 +247,9 @@ def _inspect_diffusers_unet(path: Path, config_path: Path, scheduler_dir: Path |
     channels = config.get("in_channels", 3)
     if not isinstance(channels, int) or channels <= 0:
         raise CheckpointError(config_path, f"bad in_channels {channels!r}")
+    layers = config.get("layers_per_block", 2)
+    if not all(isinstance(n, int) and n > 0 for n in (layers if isinstance(layers, (list, tuple)) else [layers])):
+        raise CheckpointError(config_path, f"bad layers_per_block {layers!r}")  # diffusers builds it, then fails mid-painting
     sched_path = None
     for candidate in ([scheduler_dir / "scheduler_config.json"] if scheduler_dir else []) + [config_path.parent / "scheduler_config.json"]:
         if candidate.is_file():
@@ -400,6 +407,8 @@ def _inspect_dcgan(path: Path, state: dict[str, Any]) -> ModelSpec:
         raise CheckpointError(path, "DCGAN generator must start with a ConvTranspose2d")
     last_conv = [layer for layer in ordered if layer[1] == "convT"][-1]
     nz, channels = first[2][0], last_conv[2][1]
+    if channels not in (1, 3):
+        raise CheckpointError(path, f"DCGAN generator ends in {channels} channels, not an image's 1 or 3 (layers missing?)")
     resolution = 4 * 2 ** (n_convs - 1)
     return ModelSpec(
         path=path,

@@ -1,0 +1,175 @@
+"""Sampler speed and quality, side by side in one run, on one bundled checkpoint.
+
+Rows: diffusers' DDPMPipeline (1,000 steps) and DDIMPipeline (50), and our loop with ddim 50,
+dpm++ 20 (the default), unipc 10 and 20. For each: wall time per painting and SWD against the
+validation paintings (same seeds for every row). Then loop overhead (our sampling time vs
+steps × the bare UNet forward time) and paintings/s at batch 1, 4 and 16.
+
+    python bench/sampler_bench.py [--model ink-diffusion-64] [--style dark] [--count 16]
+        [--data ../shared/datasets/shanshui/images] [--quick]
+
+Figures only; nothing here asserts. Ratios are measured within this one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from studio.engine.noise import noise_for_seeds  # noqa: E402
+from studio.engine.sampling import sample_diffusion  # noqa: E402
+from studio.models.catalog import resolve  # noqa: E402
+from studio.models.loaders import load_checkpoint  # noqa: E402
+
+
+def styled_unet(unet, label: int | None):  # type: ignore[no-untyped-def]
+    """Let a diffusers pipeline (which passes no class labels) drive a style-conditional UNet."""
+    if label is None:
+        return unet
+    original = type(unet).forward
+
+    def forward(sample, timestep, *args, **kwargs):  # type: ignore[no-untyped-def]
+        labels = torch.full((sample.shape[0],), label, dtype=torch.long, device=sample.device)
+        return original(unet, sample, timestep, *args, class_labels=labels, **kwargs)
+
+    unet.forward = forward
+    return unet
+
+
+def pipeline_images(kind: str, model, label: int | None, seeds: list[int], steps: int, batch: int) -> tuple[torch.Tensor, float]:  # type: ignore[no-untyped-def]
+    import diffusers
+
+    sched_cls = getattr(diffusers, model.scheduler_class)
+    scheduler = sched_cls.from_config(model.scheduler_config)
+    unet = styled_unet(model.module, label)
+    pipe_cls = diffusers.DDPMPipeline if kind == "ddpm" else diffusers.DDIMPipeline
+    pipe = pipe_cls(unet=unet, scheduler=scheduler)
+    pipe.set_progress_bar_config(disable=True)
+    out = []
+    t0 = time.perf_counter()
+    for i in range(0, len(seeds), batch):  # one CPU generator per image: the contract's noise
+        gens = [torch.Generator("cpu").manual_seed(s) for s in seeds[i : i + batch]]
+        kwargs = {"num_inference_steps": steps, "batch_size": len(gens)}
+        if kind == "ddim":
+            kwargs["eta"] = 0.0
+        img = pipe(generator=gens, output_type="pt", **kwargs).images
+        out.append(img * 2 - 1)
+    elapsed = time.perf_counter() - t0
+    if label is not None:
+        del unet.forward  # back to the class method
+    return torch.cat(out), elapsed / len(seeds)
+
+
+def ours(model, style: str | None, seeds: list[int], sampler: str, steps: int, batch: int) -> tuple[torch.Tensor, float]:  # type: ignore[no-untyped-def]
+    out = []
+    t0 = time.perf_counter()
+    for i in range(0, len(seeds), batch):
+        out.append(sample_diffusion(model, seeds[i : i + batch], style=style, sampler=sampler, steps=steps).clamp(-1, 1))
+    return torch.cat(out), (time.perf_counter() - t0) / len(seeds)
+
+
+def bare_forward_seconds(model, style: str | None, batch: int, repeats: int) -> float:  # type: ignore[no-untyped-def]
+    x = noise_for_seeds(model.noise_shape, list(range(batch))).to(model.device)
+    labels = model.labels_for(style, batch)
+    model.denoise(x, 500, labels)  # warm-up
+    t0 = time.perf_counter()
+    for _ in range(repeats):
+        model.denoise(x, 500, labels)
+    return (time.perf_counter() - t0) / repeats
+
+
+def peak_rss_painting(model_id: str) -> float:
+    """Peak resident memory (MB) of a whole `inkstudio generate` process painting 4 images."""
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "studio", "generate", "--model", model_id, "--count", "4", "--seed", "1", "--out", tmp],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status != 0:
+            return float("nan")
+    return usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--style", default="dark")
+    ap.add_argument("--count", type=int, default=16)
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "datasets" / "shanshui" / "images"))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=8, help="images per forward pass, the same for every row")
+    ap.add_argument("--quick", action="store_true", help="skip DDPM-1000 (it dominates the run time)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+
+    record = resolve(args.model)
+    model = load_checkpoint(record.path, size=record.resolution)
+    style = args.style if model.styles else None
+    label = model.styles.get(style) if style else None
+    seeds = list(range(1000, 1000 + args.count))
+    print(f"# {record.id} ({record.sha256[:12]}), style {style}, {args.count} paintings, "
+          f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} threads, batch {args.batch}")
+
+    from studio.engine.swd import swd
+    from studio.engine.train.data import reference_images
+
+    real = reference_images(args.data, record.resolution, style, "validation")
+    print(f"# reference: {len(real)} validation paintings ({style})")
+
+    rows: list[tuple[str, int, float, torch.Tensor]] = []
+    if not args.quick:
+        imgs, t = pipeline_images("ddpm", model, label, seeds, 1000, args.batch)
+        rows.append(("diffusers DDPMPipeline", 1000, t, imgs))
+    imgs, t = pipeline_images("ddim", model, label, seeds, 50, args.batch)
+    rows.append(("diffusers DDIMPipeline", 50, t, imgs))
+    for sampler, steps in (("ddim", 50), ("dpm++", 20), ("unipc", 10), ("unipc", 20)):
+        imgs, t = ours(model, style, seeds, sampler, steps, batch=args.batch)
+        rows.append((f"ours {sampler}", steps, t, imgs))
+
+    print(f"\n{'sampler':<24}{'steps':>6}{'s/painting':>12}{'swd':>9}")
+    results = {}
+    for name, steps, t, imgs in rows:
+        d = swd(real, imgs).mean
+        results[(name, steps)] = (t, d)
+        print(f"{name:<24}{steps:>6}{t:>12.3f}{d:>9.2f}")
+    default = results[("ours dpm++", 20)]
+    if ("diffusers DDPMPipeline", 1000) in results:
+        ddpm = results[("diffusers DDPMPipeline", 1000)]
+        print(f"default vs DDPM-1000: {ddpm[0] / default[0]:.1f}x faster, SWD {100 * (default[1] / ddpm[1] - 1):+.1f}%")
+    ddim = results[("diffusers DDIMPipeline", 50)]
+    print(f"default vs DDIM-50:   {ddim[0] / default[0]:.1f}x faster, SWD {100 * (default[1] / ddim[1] - 1):+.1f}%")
+
+    steps = 20
+    fwd = bare_forward_seconds(model, style, 1, repeats=40)
+    _, per = ours(model, style, seeds[:8], "dpm++", steps, batch=1)
+    print(f"\nloop overhead: sampling {per:.4f} s vs {steps} x bare forward {fwd:.4f} s = {per / (steps * fwd):.3f}")
+
+    print("\nbatch  paintings/s (dpm++ 20)")
+    for batch in (1, 4, 16):
+        n = max(16, batch)
+        _, per = ours(model, style, list(range(n)), "dpm++", steps, batch=batch)
+        print(f"{batch:>5}  {1 / per:.2f}")
+
+    from studio.models.catalog import discover
+
+    print("\npeak RSS while painting 4 images (whole process)")
+    for rec in discover().records:
+        if rec.bundled:
+            print(f"{rec.id:<24} {peak_rss_painting(rec.id):8.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
