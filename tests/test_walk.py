@@ -393,3 +393,15 @@ def test_keyframes_from_paintings_and_stored_noise(tiny_diffusion: Path, tmp_pat
             bad.write_text("x")
         with pytest.raises(StudioError):
             load_keyframe(bad)
+
+
+def test_smoothness_names_the_jump() -> None:
+    from studio.engine.walk import frame_changes
+
+    grey = [Image.new("L", (4, 4), v) for v in (0, 10, 20, 30, 130, 140)]
+    s = frame_changes(grey)
+    assert s.worst == 3 and s.ratio == pytest.approx((100 / 255) / (140 / 255 / 5))
+    assert "jump after frame 3" in s.summary()
+    assert "smooth" in frame_changes(grey[:4]).summary()
+    looped = frame_changes(grey[:4], loop=True)  # 30 -> 0 closes the loop: the biggest change
+    assert len(looped.changes) == 4 and looped.worst == 3

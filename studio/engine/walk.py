@@ -204,8 +204,18 @@ class Smoothness:
     def ratio(self) -> float:
         return self.max / self.mean if self.mean > 0 else 1.0
 
+    @property
+    def worst(self) -> int:
+        """Index i of the largest change, between frame i and frame i+1 (frame 0 after the last, in a loop)."""
+        return int(np.argmax(self.changes)) if self.changes else 0
+
     def summary(self) -> str:
-        verdict = "smooth" if self.ratio <= SMOOTHNESS_TARGET else f"has jumps (target <= {SMOOTHNESS_TARGET:g})"
+        if self.ratio <= SMOOTHNESS_TARGET:
+            verdict = "smooth"
+        else:
+            verdict = (
+                f"has a jump after frame {self.worst} (target <= {SMOOTHNESS_TARGET:g}; more --frames or --easing linear help)"
+            )
         return f"smoothness: max/mean frame change {self.ratio:.2f} (max {self.max:.4f}, mean {self.mean:.4f}) - {verdict}"
 
 
