@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PIL import Image
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from studio.ui.images import to_qimage
@@ -21,6 +21,8 @@ class CanvasView(QWidget):
         self.setMinimumSize(240, 240)
         self.setMouseTracking(False)
         self._image: QImage | None = None
+        self._pixmap: QPixmap | None = None  # the image in the screen's format
+        self._scaled: QPixmap | None = None  # cached at the size last drawn, so repaints are plain blits
         self._preview = False
         self._caption = ""
         self._fit = True
@@ -32,6 +34,8 @@ class CanvasView(QWidget):
     # ------------------------------------------------------------------ content
     def set_image(self, image: Image.Image | None, *, preview: bool = False, caption: str = "") -> None:
         self._image = to_qimage(image) if image is not None else None
+        self._pixmap = QPixmap.fromImage(self._image) if self._image is not None else None
+        self._scaled = None
         self._preview = preview
         self._caption = caption
         self.update()
@@ -108,9 +112,8 @@ class CanvasView(QWidget):
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.placeholder)
             return
         target = self._target()
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         p.fillRect(target.adjusted(3, 4, 3, 4), QColor(0, 0, 0, 40))  # a soft shadow lifts the paper off the table
-        p.drawImage(target, self._image)
+        p.drawPixmap(target.topLeft(), self._scaled_pixmap(target.size().toSize()))
         if self._preview:
             p.setPen(QPen(pal.color(pal.ColorRole.Highlight), 2, Qt.PenStyle.DashLine))
             p.drawRect(target)
@@ -119,6 +122,16 @@ class CanvasView(QWidget):
             p.drawText(
                 QRectF(0, target.bottom() + 4, self.width(), self._caption_height()), Qt.AlignmentFlag.AlignHCenter, self._caption
             )
+
+    def _scaled_pixmap(self, size: QSize) -> QPixmap:
+        assert self._pixmap is not None
+        if self._scaled is None or self._scaled.size() != size:
+            if size == self._pixmap.size():
+                self._scaled = self._pixmap
+            else:
+                mode = Qt.TransformationMode.SmoothTransformation
+                self._scaled = self._pixmap.scaled(size, Qt.AspectRatioMode.IgnoreAspectRatio, mode)
+        return self._scaled
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         if self._image is None:

@@ -535,7 +535,8 @@ class MainWindow(QMainWindow):
             self.show_error(self.tr("Painting failed: {0}").format(ev.message) if ev.job_id else ev.message)
             if not ev.job_id:
                 self.model_status.setText(self.tr("Model: none loaded"))
-        self._update_memory()
+        if kind not in ("progress", "painting"):
+            self._update_memory()  # otherwise the 2 s timer keeps it current
 
     # ------------------------------------------------------------------ gallery actions
     def show_painting(self, path: Path) -> None:
