@@ -113,7 +113,7 @@ def _progress_bar(total: int, desc: str):  # type: ignore[no-untyped-def]
 
 
 def prepare_out_dir(out: str | Path) -> Path:
-    """Create the output folder and check it is writable; StudioError otherwise."""
+    """Create the output folder and check it is writable (StudioError otherwise); sweep stale temporary files."""
     out = Path(out).expanduser()
     if out.exists() and not out.is_dir():
         raise StudioError(f"--out {out} exists and is not a folder")
@@ -123,6 +123,9 @@ def prepare_out_dir(out: str | Path) -> Path:
         raise StudioError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise StudioError(f"output folder {out} is not writable")
+    from studio.engine.pngmeta import sweep_stale_parts
+
+    sweep_stale_parts(out)  # hidden .NAME.part files a killed run left behind
     return out
 
 

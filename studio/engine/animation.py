@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from studio.engine.pngmeta import sweep_stale_parts
 from studio.engine.sampling import CancelToken
 from studio.errors import StudioError
 
@@ -91,6 +92,12 @@ def upscale_frames(frames: Sequence[Image.Image], factor: int) -> list[Image.Ima
     return [f.resize((f.width * factor, f.height * factor), Image.Resampling.LANCZOS) for f in frames]
 
 
+def part_pattern(out: Path) -> str:
+    """The hidden temporary names an export to ``out`` is written under (``?`` for each token character)."""
+    token = "?" * 8
+    return f".{out.name}.{token}.part" if output_kind(out) == "png" else f".{out.stem}.{token}.part{out.suffix}"
+
+
 def export_animation(
     frames: Sequence[Image.Image],
     out: str | Path,
@@ -118,10 +125,8 @@ def export_animation(
     if len({f.size for f in sized}) != 1:
         raise StudioError("all frames must have the same size")
     token = uuid.uuid4().hex[:8]
-    if kind == "png":
-        tmp = out.with_name(f".{out.name}.{token}.part")
-    else:
-        tmp = out.with_name(f".{out.stem}.{token}.part{out.suffix}")
+    sweep_stale_parts(out.parent, [part_pattern(out)])  # what a killed export of the same name left behind
+    tmp = out.with_name(part_pattern(out).replace("?" * 8, token))
     total = len(sized)
 
     def tick(done: int) -> None:

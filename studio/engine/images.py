@@ -93,6 +93,8 @@ def normalise_image(
         im = im.convert("RGBA" if "transparency" in im.info else "RGB")
         notices.append(f"{name}: palette image converted to RGB")
         mode = im.mode
+        if mode == "RGB":
+            return im, notices
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         im = _to_8bit_gray(im)
         notices.append(

@@ -19,7 +19,7 @@ import torch
 from PIL import Image
 
 from studio.engine.noise import image_generators, initial_noise
-from studio.errors import Cancelled, StudioError
+from studio.errors import Cancelled, CheckpointError, StudioError
 from studio.models.loaders import LoadedModel
 
 SAMPLERS: dict[str, str] = {
@@ -80,7 +80,12 @@ def make_scheduler(model: LoadedModel, sampler: str) -> Any:
         keep = {"num_train_timesteps", "beta_start", "beta_end", "beta_schedule", "trained_betas", "prediction_type",
                 "timestep_spacing", "steps_offset", "rescale_betas_zero_snr", "clip_sample", "clip_sample_range"}
         config = {k: v for k, v in config.items() if k in keep}
-    return cls.from_config(config)
+    try:
+        return cls.from_config(config)
+    except (TypeError, ValueError, KeyError, NotImplementedError, RuntimeError, ZeroDivisionError) as exc:
+        # a checkpoint's saved scheduler config with wrong types (e.g. num_train_timesteps "many")
+        detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise CheckpointError(model.spec.path, f"bad scheduler config ({detail})") from None
 
 
 def _step_kwargs(scheduler: Any, generators: list[torch.Generator], eta: float) -> dict[str, Any]:
