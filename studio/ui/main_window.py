@@ -355,6 +355,8 @@ class MainWindow(QMainWindow):
             sampler = self.settings.sampler if self.settings.sampler in samplers else default_sampler
             self.sampling_panel.set_samplers(samplers, sampler)
             self.model_panel.set_records(records, wanted)
+            if not records:
+                self.runner.warm_up(None)  # still say which device would paint
             if problems:
                 self.statusBar().showMessage(self.tr("Skipped {0} unreadable model file(s)").format(len(problems)), 8000)
         self.catalog_ready = True
