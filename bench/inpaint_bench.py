@@ -153,8 +153,8 @@ def main() -> int:
             if save:
                 Image.fromarray(mask.astype(np.uint8) * 255).save(save / f"{f.stem}-{mask_name}-mask.png")
     evals = {
-        "paste": args.steps,
-        "feather": args.steps,
+        "paste": args.steps if model.kind == "diffusion" else 1,
+        "feather": args.steps if model.kind == "diffusion" else 1,
         "blend": args.steps + (args.jumps - 1) * max(1, args.steps // 4),
         "repaint": repaint_evaluations(args.steps, args.jumps, min(10, max(1, args.steps // 2))),
         "invert": args.invert_steps,

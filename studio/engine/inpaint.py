@@ -358,7 +358,8 @@ def repaint_sample(
     original, known = original.to(dev), known.to(dev)
     x = initial_noise(model.noise_shape, generators).to(dev) * scheduler.init_noise_sigma
     labels = model.labels_for(style, x.shape[0])
-    scheduler.set_timesteps(steps, jump_length=jump_length, jump_n_sample=jumps, device=dev)
+    # timesteps stay on the CPU: RePaintScheduler indexes its CPU tables with them (the UNet moves them itself)
+    scheduler.set_timesteps(steps, jump_length=jump_length, jump_n_sample=jumps)
     timesteps = scheduler.timesteps
     alphas = scheduler.alphas_cumprod.to(dev)
     x0 = torch.zeros_like(x)
