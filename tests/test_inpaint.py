@@ -385,3 +385,12 @@ def test_a_large_painting_with_a_tiny_stroke(tiny_diffusion: Path) -> None:
     assert res.image.size == (3000, 2000) and res.meta["feather"] == auto_feather((3000, 2000), 16)
     assert np.array_equal(np.asarray(res.image)[keep], np.asarray(img)[keep])
     assert not np.array_equal(np.asarray(res.image)[mask], np.asarray(img)[mask])
+
+
+def test_a_mask_saved_as_zeros_and_ones_still_selects_its_ones(tmp_path: Path) -> None:
+    Image.fromarray(box_mask().astype(np.uint8)).save(tmp_path / "m01.png")  # values 0 and 1
+    mask = load_mask(tmp_path / "m01.png", (40, 28))
+    assert np.array_equal(np.asarray(mask.image) == 255, box_mask())
+    assert any("treating 1 as white" in n for n in mask.notices)
+    Image.new("L", (40, 28), 3).save(tmp_path / "grey.png")  # a uniform near-black page is empty, not "all repaint"
+    assert not np.asarray(load_mask(tmp_path / "grey.png").image).any()

@@ -199,5 +199,12 @@ def binarise_mask(mask: Image.Image, size: tuple[int, int] | None, name: str = "
     if size is not None and gray.size != tuple(size):
         notices.append(f"{name}: mask is {gray.width}×{gray.height} but the image is {size[0]}×{size[1]}; mask resized to fit")
         gray = gray.resize(tuple(size), Image.BILINEAR)
-    arr = (np.asarray(gray) >= 128).astype(np.uint8) * 255
+    values = np.asarray(gray)
+    top = int(values.max()) if values.size else 0
+    if 0 < top < 128 and int(values.min()) == 0 and np.isin(values, (0, top)).all():
+        # a two-level mask stored as 0/1 (or 0/top): its bright level is "repaint", not near-black
+        notices.append(f"{name}: mask holds only the values 0 and {top}; treating {top} as white (repaint)")
+        arr = (values == top).astype(np.uint8) * 255
+    else:
+        arr = (values >= 128).astype(np.uint8) * 255
     return Image.fromarray(arr, mode="L"), notices
