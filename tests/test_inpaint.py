@@ -394,3 +394,29 @@ def test_a_mask_saved_as_zeros_and_ones_still_selects_its_ones(tmp_path: Path) -
     assert any("treating 1 as white" in n for n in mask.notices)
     Image.new("L", (40, 28), 3).save(tmp_path / "grey.png")  # a uniform near-black page is empty, not "all repaint"
     assert not np.asarray(load_mask(tmp_path / "grey.png").image).any()
+
+
+@pytest.mark.parametrize("method", ["repaint", "invert"])
+def test_cancel_stops_repaint_and_inversion(tiny_diffusion: Path, lively_gan: Path, method: str) -> None:
+    record, model = loaded(lively_gan if method == "invert" else tiny_diffusion)
+    src = prepare_source(painting(), box_mask())
+    token = CancelToken()
+    steps_seen: list[int] = []
+
+    def cancel_at_two(p) -> None:  # type: ignore[no-untyped-def]
+        steps_seen.append(p.step)
+        if p.step >= 2:
+            token.cancel()
+
+    req = InpaintRequest(seed=1, method=method, **FAST[method])
+    with pytest.raises(Cancelled):
+        inpaint(model, record, src, req, cancel=token, on_progress=cancel_at_two)
+    assert steps_seen == [1, 2]
+
+
+def test_blend_resampling_passes_change_the_result(tiny_diffusion: Path) -> None:
+    src = prepare_source(painting(), box_mask())
+    (one,) = run(tiny_diffusion, src, "blend", jumps=1)
+    (three,) = run(tiny_diffusion, src, "blend", jumps=3)
+    assert one.meta["jumps"] == 1 and three.meta["jumps"] == 3
+    assert not np.array_equal(np.asarray(one.image), np.asarray(three.image))
