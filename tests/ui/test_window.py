@@ -346,3 +346,20 @@ def test_inkstudio_without_arguments_opens_the_window_and_exits_cleanly(tiny_bun
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Ink Studio" in out.stdout
+
+
+def test_dropping_a_checkpoint_adds_it_to_the_catalog(qtbot, make_window, tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window()
+    extra = save_tiny_diffusion(tmp_path / "dropped-model.safetensors", seed=3)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(extra))])
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: window.model_panel.current_record().id == "dropped-model", timeout=WAIT_MS)
+    assert [r.id for r in window.model_panel.records()] == ["tiny", "dropped-model"]
+    window.close()
+    again = make_window()  # opened checkpoints stay in the catalog, and the last model stays chosen
+    assert again.model_panel.current_record().id == "dropped-model"
