@@ -105,16 +105,21 @@ def test_the_malicious_pickles_really_run_code_when_unpickled_carelessly(tmp_pat
         "    os.environ['INKSTUDIO_TEST_SENTINEL'] = out\n"
         "    if name.endswith('.ckpt'):\n"
         "        pickle.load(open(name, 'rb'))\n"
+        "    elif name.endswith('.npy'):\n"
+        "        import numpy; numpy.load(name, allow_pickle=True)\n"
         "    else:\n"
         "        torch.load(name, weights_only=False)\n"
     )
+    evil = [CORPUS / "checkpoints" / n for n in ("runs-code.pt", "runs-code.pth", "runs-code.ckpt")] + [
+        CORPUS / "noise" / "runs-code.npy"
+    ]
     args = []
-    for name in ("runs-code.pt", "runs-code.pth", "runs-code.ckpt"):
-        args += [str(CORPUS / "checkpoints" / name), str(tmp_path / f"ran-{name}")]
+    for path in evil:
+        args += [str(path), str(tmp_path / f"ran-{path.name}")]
     proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    for name in ("runs-code.pt", "runs-code.pth", "runs-code.ckpt"):
-        assert (tmp_path / f"ran-{name}").read_text() == "pickled code ran"
+    for path in evil:
+        assert (tmp_path / f"ran-{path.name}").read_text() == "pickled code ran"
 
 
 # ------------------------------------------------------------------------ checkpoints and folders
@@ -597,3 +602,22 @@ def test_sweep_removes_stale_part_folders_and_only_matching_names(tmp_path: Path
     animation.export_animation(frames, tmp_path / "frames", fps=4)
     assert not folder_part.exists() and animation.read_frame_count(tmp_path / "frames") == (3, (8, 8))
     assert sweep_stale_parts(tmp_path, [".other.*.part.mp4"], older_than=0) == [theirs]
+
+
+# ------------------------------------------------------------------------ walk keyframes
+
+
+BAD_NOISE = sorted((CORPUS / "noise").iterdir())
+
+
+@pytest.mark.parametrize("path", BAD_NOISE + [CORPUS / "images" / "truncated.png"], ids=lambda p: p.name)
+def test_bad_stored_noise_keyframes_are_one_line(path: Path, tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "walk.gif"
+    code, _, err = run(
+        ["walk", "--model", str(tiny_diffusion), "--seeds", f"1,{path}", "--frames", "2", "--steps", "1", "--out", str(out)],
+        capsys,
+    )
+    assert code == 1
+    line = one_error_line(err)
+    assert path.name in line or "stored noise" in line, line
+    assert not out.exists() and list(tmp_path.glob(".*")) == []

@@ -374,6 +374,8 @@ def keyframe_noise(model: LoadedModel, keyframes: Sequence[Keyframe]) -> torch.T
         if isinstance(k, torch.Tensor):
             if k.numel() != math.prod(shape):
                 raise StudioError(f"stored noise has {k.numel()} values; this model starts from {shape} ({math.prod(shape)})")
+            if not bool(torch.isfinite(k).all()):
+                raise StudioError("stored noise holds NaN or infinite values")  # every frame near it would be blank
             rows.append(k.detach().to("cpu", torch.float32).reshape(1, *shape))
         else:
             rows.append(noise_for_seeds(shape, [int(k)]))

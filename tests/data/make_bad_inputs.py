@@ -2,7 +2,8 @@
 
     python tests/data/make_bad_inputs.py
 
-Everything is derived from fixed seeds, so a re-run rewrites the same files. What each folder holds:
+Everything is derived from fixed seeds, so a re-run rewrites the same files (except the legacy-format
+torch pickle, whose storage keys vary). What each folder holds:
 
   checkpoints/  bad model files: zero-byte, random-byte, truncated, pickles that would run code, state
                 dicts with wrong shapes or missing keys, metadata with wrong types
@@ -13,10 +14,12 @@ Everything is derived from fixed seeds, so a re-run rewrites the same files. Wha
   odd/          valid but unusual images that must be converted and work: CMYK JPEG, 16-bit gray PNG,
                 RGBA, palette (with and without transparency), gray+alpha, 1-bit, 1x1, EXIF-rotated
   masks/        a plain mask for the odd images, and odd-but-valid masks (16-bit, palette, RGBA, 1x1)
+  noise/        bad stored-noise keyframes for walk: pickled object array, truncated, random, strings,
+                wrong shape, NaN, empty or truncated safetensors
 
 Two things are made at test time instead, because git cannot hold them: empty folders and symlink loops.
 
-The pickles in checkpoints/runs-code.* would, if ever unpickled, write the file named by the environment
+The pickles in checkpoints/runs-code.* and noise/runs-code.npy would, if ever unpickled, write the file named by the environment
 variable INKSTUDIO_TEST_SENTINEL (and do nothing else); the tests set it and check the file never appears.
 """
 
@@ -89,7 +92,7 @@ def _ink_meta(unet) -> dict:  # type: ignore[no-untyped-def]
         "version": 1,
         "kind": "diffusion",
         "name": "Bad corpus model",
-        "architecture": {"class": "UNet2DModel", "config": dict(unet.config)},
+        "architecture": {"class": "UNet2DModel", "config": _jsonable(dict(unet.config))},
         "scheduler": {"class": "DDPMScheduler", "config": {"num_train_timesteps": 100}},
         "styles": {"light": 0, "dark": 1},
         "resolution": 16,
@@ -355,6 +358,29 @@ def make_odd(root: Path, masks: Path) -> None:
     Image.new("L", (32, 40), 0).save(masks / "mask-all-black.png")
 
 
+def make_noise(root: Path) -> None:
+    """Bad stored-noise keyframes for ``inkstudio walk --seeds 1,FILE`` (the tiny models start from (3, 16, 16))."""
+    import numpy as np
+    import torch
+    from safetensors.torch import save, save_file
+
+    root.mkdir(parents=True)
+    evil = np.empty(2, dtype=object)
+    evil[0] = RunsCode()
+    np.save(root / "runs-code.npy", evil, allow_pickle=True)  # np.load(allow_pickle=True) would run it
+    good = io.BytesIO()
+    np.save(good, np.zeros((3, 16, 16), dtype=np.float32))
+    (root / "truncated.npy").write_bytes(good.getvalue()[: len(good.getvalue()) // 2])
+    (root / "random.npy").write_bytes(_rand(300, 11))
+    np.save(root / "strings.npy", np.array(["ink", "wash"]))
+    np.save(root / "wrong-shape.npy", np.zeros((5, 7), dtype=np.float32))
+    np.save(root / "nan.npy", np.full((3, 16, 16), np.nan, dtype=np.float32))
+    save_file({}, str(root / "empty.safetensors"))
+    save_file({"noise": torch.zeros(2, 2)}, str(root / "wrong-shape.safetensors"))
+    blob = save({"noise": torch.zeros(3, 16, 16)})
+    (root / "truncated.safetensors").write_bytes(blob[: len(blob) - 100])
+
+
 def main() -> int:
     import torch
 
@@ -365,6 +391,7 @@ def main() -> int:
     make_folders(BAD / "folders")
     make_images(BAD / "images")
     make_odd(BAD / "odd", BAD / "masks")
+    make_noise(BAD / "noise")
     total = sum(p.stat().st_size for p in BAD.rglob("*") if p.is_file())
     files = sum(1 for p in BAD.rglob("*") if p.is_file())
     print(f"wrote {files} files, {total / 1024:.0f} KB, under {BAD}")
