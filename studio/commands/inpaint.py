@@ -77,6 +77,7 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
     from studio.engine.inpaint import DEFAULT_BATCH, InpaintRequest, inpaint, load_source, progress_steps
     from studio.engine.noise import random_seed
     from studio.engine.pngmeta import save_png
+    from studio.engine.sampling import DEFAULT_SAMPLER
 
     # cheap checks first: unreadable inputs or an unwritable folder should not wait for a model to load
     source = load_source(args.image, args.mask, downscale=args.downscale)
@@ -99,6 +100,10 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
         model.labels_for(args.style, 1)  # validate before any work
     for line in source.notices:
         notice(line)
+    if req.method == "invert" and (args.jumps is not None or args.jump_length is not None):
+        notice("--jumps and --jump-length apply to blend and repaint; invert ignores them")
+    if req.method != "blend" and args.sampler != DEFAULT_SAMPLER:
+        notice(f"--sampler applies to blend; {req.method} ignores it")
     written: list[Path] = []
     total = args.count * progress_steps(req)
     bar = cli._progress_bar(total, f"inpaint {req.method} {record.id} {device.label}")
