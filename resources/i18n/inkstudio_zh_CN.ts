@@ -37,382 +37,387 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="328" />
+        <location filename="../../studio/ui/main_window.py" line="329" />
         <source>Settings could not be saved: {0}</source>
         <translation>无法保存设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="345" />
+        <location filename="../../studio/ui/main_window.py" line="346" />
         <source>The model catalog could not be read: {0}</source>
         <translation>无法读取模型目录：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="359" />
+        <location filename="../../studio/ui/main_window.py" line="362" />
         <source>Skipped {0} unreadable model file(s)</source>
         <translation>跳过了 {0} 个无法读取的模型文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="385" />
+        <location filename="../../studio/ui/main_window.py" line="388" />
         <source>Model: {0} (loading…)</source>
         <translation>模型：{0}（载入中…）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="390" />
+        <location filename="../../studio/ui/main_window.py" line="393" />
         <source>Open checkpoint</source>
         <translation>打开模型检查点</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="392" />
+        <location filename="../../studio/ui/main_window.py" line="395" />
         <source>Checkpoints (*.safetensors *.pt *.pth *.ckpt *.bin);;All files (*)</source>
         <translation>模型检查点 (*.safetensors *.pt *.pth *.ckpt *.bin);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="398" />
+        <location filename="../../studio/ui/main_window.py" line="401" />
         <source>Open checkpoint folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="413" />
+        <location filename="../../studio/ui/main_window.py" line="416" />
         <source>This checkpoint cannot be opened: {0}</source>
         <translation>无法打开此模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="418" />
+        <location filename="../../studio/ui/main_window.py" line="421" />
         <source>Opened {0}</source>
         <translation>已打开 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="435" />
+        <location filename="../../studio/ui/main_window.py" line="438" />
         <source>No model is selected.</source>
         <translation>尚未选择模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="445" />
+        <location filename="../../studio/ui/main_window.py" line="448" />
         <source>Choose a model first (File → Open checkpoint… if the list is empty).</source>
         <translation>请先选择模型（若列表为空，请用 文件 → 打开模型…）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="463" />
+        <location filename="../../studio/ui/main_window.py" line="466" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="482" />
-        <location filename="../../studio/ui/main_window.py" line="491" />
-        <location filename="../../studio/ui/main_window.py" line="713" />
+        <location filename="../../studio/ui/main_window.py" line="485" />
+        <location filename="../../studio/ui/main_window.py" line="494" />
+        <location filename="../../studio/ui/main_window.py" line="722" />
         <source>Device: {0}</source>
         <translation>设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="485" />
-        <location filename="../../studio/ui/main_window.py" line="494" />
-        <location filename="../../studio/ui/main_window.py" line="717" />
+        <location filename="../../studio/ui/main_window.py" line="488" />
+        <location filename="../../studio/ui/main_window.py" line="498" />
+        <location filename="../../studio/ui/main_window.py" line="726" />
         <source>Model: {0}</source>
         <translation>模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="496" />
+        <location filename="../../studio/ui/main_window.py" line="500" />
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="502" />
+        <location filename="../../studio/ui/main_window.py" line="508" />
         <source>Step {0}/{1} · painting {2} of {3}</source>
         <translation>第 {0}/{1} 步 · 第 {2} 幅，共 {3} 幅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="507" />
+        <location filename="../../studio/ui/main_window.py" line="513" />
         <source>about {0} s left</source>
         <translation>约剩 {0} 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="514" />
+        <location filename="../../studio/ui/main_window.py" line="520" />
         <source>preview · step {0}/{1}</source>
         <translation>预览 · 第 {0}/{1} 步</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="522" />
+        <location filename="../../studio/ui/main_window.py" line="529" />
+        <source>Done: {0} in {1:.1f} s</source>
+        <translation>完成：{0}，用时 {1:.1f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="531" />
         <source>Done: {0} painting(s) in {1:.1f} s</source>
         <translation>完成：{0} 幅，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="527" />
+        <location filename="../../studio/ui/main_window.py" line="535" />
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="529" />
+        <location filename="../../studio/ui/main_window.py" line="537" />
         <source>Cancelled. Paintings finished before that are kept in the gallery.</source>
         <translation>已取消。此前画完的作品仍保留在画廊中。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="532" />
+        <location filename="../../studio/ui/main_window.py" line="540" />
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="535" />
+        <location filename="../../studio/ui/main_window.py" line="543" />
         <source>Painting failed: {0}</source>
         <translation>作画失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="537" />
-        <location filename="../../studio/ui/main_window.py" line="719" />
+        <location filename="../../studio/ui/main_window.py" line="545" />
+        <location filename="../../studio/ui/main_window.py" line="728" />
         <source>Model: none loaded</source>
         <translation>模型：未载入</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="548" />
+        <location filename="../../studio/ui/main_window.py" line="557" />
         <source>Cannot show {0}: {1}</source>
         <translation>无法显示 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="551" />
+        <location filename="../../studio/ui/main_window.py" line="560" />
         <source>seed {0}</source>
         <translation>种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="556" />
+        <location filename="../../studio/ui/main_window.py" line="565" />
         <source>Save painting</source>
         <translation>保存作品</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="556" />
+        <location filename="../../studio/ui/main_window.py" line="565" />
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="575" />
+        <location filename="../../studio/ui/main_window.py" line="584" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="578" />
+        <location filename="../../studio/ui/main_window.py" line="587" />
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="584" />
+        <location filename="../../studio/ui/main_window.py" line="593" />
         <source>Seed {0} copied</source>
         <translation>已复制种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="592" />
+        <location filename="../../studio/ui/main_window.py" line="601" />
         <source>The model '{0}' of this painting is not in the catalog.</source>
         <translation>此作品所用的模型“{0}”不在模型目录中。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="609" />
+        <location filename="../../studio/ui/main_window.py" line="618" />
         <source>Delete painting</source>
         <translation>删除作品</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="609" />
+        <location filename="../../studio/ui/main_window.py" line="618" />
         <source>Delete {0} from the gallery? The file is removed.</source>
         <translation>从画廊删除 {0}？文件将被移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="618" />
+        <location filename="../../studio/ui/main_window.py" line="627" />
         <source>Cannot delete {0}: {1}</source>
         <translation>无法删除 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="623" />
+        <location filename="../../studio/ui/main_window.py" line="632" />
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="637" />
+        <location filename="../../studio/ui/main_window.py" line="646" />
         <source>Memory: {0} MB</source>
         <translation>内存：{0} MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="639" />
+        <location filename="../../studio/ui/main_window.py" line="648" />
         <source>GPU {0} MB</source>
         <translation>显存 {0} MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="645" />
-        <location filename="../../studio/ui/main_window.py" line="711" />
+        <location filename="../../studio/ui/main_window.py" line="654" />
+        <location filename="../../studio/ui/main_window.py" line="720" />
         <source>About Ink Studio</source>
         <translation>关于水墨工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="647" />
+        <location filename="../../studio/ui/main_window.py" line="656" />
         <source>&lt;h3&gt;Ink Studio 水墨工作室 {0}&lt;/h3&gt;&lt;p&gt;Paint traditional Chinese ink landscapes offline with diffusion and GAN models. Every painting keeps its settings inside the PNG.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;水墨工作室 Ink Studio {0}&lt;/h3&gt;&lt;p&gt;用扩散模型与 GAN 离线绘制中国传统水墨山水。每幅作品都把生成设置保存在 PNG 文件中。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="672" />
+        <location filename="../../studio/ui/main_window.py" line="681" />
         <source>Ink Studio 水墨工作室</source>
         <translation>水墨工作室 Ink Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="673" />
+        <location filename="../../studio/ui/main_window.py" line="682" />
         <source>Paint</source>
         <translation>作画</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="674" />
-        <location filename="../../studio/ui/main_window.py" line="702" />
+        <location filename="../../studio/ui/main_window.py" line="683" />
+        <location filename="../../studio/ui/main_window.py" line="711" />
         <source>Gallery</source>
         <translation>画廊</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="676" />
+        <location filename="../../studio/ui/main_window.py" line="685" />
         <source>Choose a model and an ink style, then press Generate (Ctrl+Enter).
 Each step's predicted painting appears here as it forms.</source>
         <translation>选择模型和墨色，然后点击“生成”（Ctrl+Enter）。
 每一步预测出的画面会在这里逐渐成形。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="680" />
-        <location filename="../../studio/ui/main_window.py" line="694" />
+        <location filename="../../studio/ui/main_window.py" line="689" />
+        <location filename="../../studio/ui/main_window.py" line="703" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="681" />
+        <location filename="../../studio/ui/main_window.py" line="690" />
         <source>Stop the painting in progress (Esc)</source>
         <translation>停止正在进行的作画（Esc）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="682" />
+        <location filename="../../studio/ui/main_window.py" line="691" />
         <source>Fit to window (Ctrl+0)</source>
         <translation>适合窗口（Ctrl+0）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="684" />
+        <location filename="../../studio/ui/main_window.py" line="693" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="685" />
+        <location filename="../../studio/ui/main_window.py" line="694" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="686" />
+        <location filename="../../studio/ui/main_window.py" line="695" />
         <source>Open checkpoint…</source>
         <translation>打开模型…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="687" />
+        <location filename="../../studio/ui/main_window.py" line="696" />
         <source>Open checkpoint folder…</source>
         <translation>打开模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="688" />
+        <location filename="../../studio/ui/main_window.py" line="697" />
         <source>Show my models folder</source>
         <translation>显示我的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="689" />
+        <location filename="../../studio/ui/main_window.py" line="698" />
         <source>Output folder…</source>
         <translation>输出文件夹…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="690" />
+        <location filename="../../studio/ui/main_window.py" line="699" />
         <source>Show gallery folder</source>
         <translation>显示画廊文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="691" />
+        <location filename="../../studio/ui/main_window.py" line="700" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="692" />
+        <location filename="../../studio/ui/main_window.py" line="701" />
         <source>&amp;Paint</source>
         <translation>作画(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="693" />
+        <location filename="../../studio/ui/main_window.py" line="702" />
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="695" />
+        <location filename="../../studio/ui/main_window.py" line="704" />
         <source>Cancel all jobs</source>
         <translation>取消全部任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="696" />
+        <location filename="../../studio/ui/main_window.py" line="705" />
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="697" />
+        <location filename="../../studio/ui/main_window.py" line="706" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="698" />
+        <location filename="../../studio/ui/main_window.py" line="707" />
         <source>Fit to window</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="699" />
+        <location filename="../../studio/ui/main_window.py" line="708" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="700" />
+        <location filename="../../studio/ui/main_window.py" line="709" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="701" />
+        <location filename="../../studio/ui/main_window.py" line="710" />
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="703" />
+        <location filename="../../studio/ui/main_window.py" line="712" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="704" />
+        <location filename="../../studio/ui/main_window.py" line="713" />
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="705" />
+        <location filename="../../studio/ui/main_window.py" line="714" />
         <source>Xuan paper (light)</source>
         <translation>宣纸（浅色）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="706" />
+        <location filename="../../studio/ui/main_window.py" line="715" />
         <source>Ink (dark)</source>
         <translation>墨色（深色）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="707" />
+        <location filename="../../studio/ui/main_window.py" line="716" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="708" />
+        <location filename="../../studio/ui/main_window.py" line="717" />
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="709" />
+        <location filename="../../studio/ui/main_window.py" line="718" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="710" />
+        <location filename="../../studio/ui/main_window.py" line="719" />
         <source>Model card…</source>
         <translation>模型说明…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="715" />
+        <location filename="../../studio/ui/main_window.py" line="724" />
         <source>Device: starting…</source>
         <translation>设备：启动中…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="742" />
+        <location filename="../../studio/ui/main_window.py" line="751" />
         <source>Settings of {0} restored: press Generate to paint it again.</source>
         <translation>已恢复 {0} 的设置：点击“生成”即可重画。</translation>
     </message>
@@ -558,32 +563,32 @@ Each step's predicted painting appears here as it forms.</source>
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../studio/ui/panels.py" line="452" />
+        <location filename="../../studio/ui/panels.py" line="456" />
         <source>light ink</source>
         <translation>淡墨</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="452" />
+        <location filename="../../studio/ui/panels.py" line="456" />
         <source>dark ink</source>
         <translation>浓墨</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="449" />
+        <location filename="../../studio/ui/panels.py" line="451" />
         <source>#{0}: {1} × seed {2}</source>
         <translation>#{0}：{1} 幅 × 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="465" />
+        <location filename="../../studio/ui/panels.py" line="469" />
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="466" />
+        <location filename="../../studio/ui/panels.py" line="470" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="467" />
+        <location filename="../../studio/ui/panels.py" line="471" />
         <source>No jobs waiting</source>
         <translation>没有等待中的任务</translation>
     </message>

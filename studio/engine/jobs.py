@@ -61,6 +61,24 @@ class PaintJob:
     eta: float = 0.0
 
 
+Report = Callable[..., None]  # report(step, total, image=None, message="") from inside a task
+
+
+@dataclass(frozen=True)
+class TaskJob:
+    """Other long work for the one inference thread (inpaint, walk, filmstrip…), queued like paintings.
+
+    ``run(report, cancel, device)`` runs on the inference thread: it calls ``report(step, total,
+    image=None, message="")`` for progress and previews (PIL images), ``cancel.raise_if_set()``
+    between steps, and returns a result that arrives as ``JobEvent("finished").meta["result"]``.
+    ``device`` is the studio's DeviceChoice; ``cache`` models come from ``PaintWorker.cache``.
+    """
+
+    id: int
+    label: str
+    run: Callable[[Report, Any, Any], Any]
+
+
 @dataclass(frozen=True)
 class JobEvent:
     """The one thing that crosses from the worker thread to the window.
@@ -171,6 +189,40 @@ class PaintWorker:
         """Paint ``job``; every outcome is reported through ``emit``, nothing is raised."""
         try:
             self._run(job, cancel)
+        except Cancelled:
+            self.emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
+        except BaseException as exc:  # noqa: BLE001 — the window shows it; the worker must survive
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            self.emit(JobEvent("error", job.id, message=describe_error(exc), memory_bytes=self.memory_bytes()))
+
+    @property
+    def cache(self) -> Any:
+        """The ModelCache of this thread (other modes load their models through it)."""
+        return self._engine()[0]
+
+    def run_task(self, job: TaskJob, cancel: Any) -> None:
+        """Run another mode's work; outcomes are reported like a painting job's."""
+        try:
+            _, device = self._engine()
+            self.emit(JobEvent("started", job.id, message=device.label, memory_bytes=self.memory_bytes()))
+            last = [0.0]
+
+            def report(step: int, total: int, image: Image.Image | None = None, message: str = "") -> None:
+                now = time.monotonic()
+                if image is None and step < total and now - last[0] < self.preview_interval:
+                    return
+                last[0] = now
+                fraction = step / total if total else 0.0
+                self.emit(JobEvent("progress", job.id, step, total, fraction=fraction, image=image, message=message))
+
+            result = job.run(report, cancel, device)
+            cancel.raise_if_set()
+            self.emit(
+                JobEvent(
+                    "finished", job.id, fraction=1.0, meta={"result": result}, message=job.label, memory_bytes=self.memory_bytes()
+                )
+            )
         except Cancelled:
             self.emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
         except BaseException as exc:  # noqa: BLE001 — the window shows it; the worker must survive

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.runner.queue_changed.connect(self._on_queue_changed)
         self.runner.busy_changed.connect(self._on_busy)
         self._job_started = 0.0
+        self._running_label = ""  # a TaskJob's label while one runs ("" for paintings)
         self._cuda_bytes = 0
         self.catalog_ready = False
         self.gallery_ready = False
@@ -491,14 +492,17 @@ class MainWindow(QMainWindow):
             if ev.message:
                 self.device_label_text = ev.message
                 self.device_status.setText(self.tr("Device: {0}").format(ev.message))
-            if job is not None:
+            self._running_label = getattr(job, "label", "")
+            if job is not None and hasattr(job, "record"):
                 self.loaded_model_id = job.record.id
                 self.model_status.setText(self.tr("Model: {0}").format(job.record.id))
             self.progress.setValue(0)
             self.progress.setFormat(self.tr("Starting…"))
         elif kind == "progress":
             self.progress.setValue(int(ev.fraction * 1000))
-            if ev.total:
+            if ev.total and self._running_label:
+                self.progress.setFormat(f"{self._running_label} · {ev.step}/{ev.total}")
+            elif ev.total:
                 current = min(ev.count, ev.done + 1)
                 self.progress.setFormat(
                     self.tr("Step {0}/{1} · painting {2} of {3}").format(ev.step, ev.total, current, ev.count)
@@ -520,9 +524,11 @@ class MainWindow(QMainWindow):
             self.model_panel.refresh_thumbnail()
         elif kind == "finished":
             self.progress.setValue(1000)
-            self.progress.setFormat(
-                self.tr("Done: {0} painting(s) in {1:.1f} s").format(ev.count, time.monotonic() - self._job_started)
-            )
+            elapsed = time.monotonic() - self._job_started
+            if self._running_label:
+                self.progress.setFormat(self.tr("Done: {0} in {1:.1f} s").format(self._running_label, elapsed))
+            else:
+                self.progress.setFormat(self.tr("Done: {0} painting(s) in {1:.1f} s").format(ev.count, elapsed))
             self.eta_label.setText("")
         elif kind == "cancelled":
             self.progress.setValue(0)

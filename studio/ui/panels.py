@@ -446,9 +446,13 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
         return items[0].data(Qt.ItemDataRole.UserRole) if items else None
 
     def _job_text(self, job: Any) -> str:
+        if not hasattr(job, "record"):  # another mode's task
+            return f"#{job.id}: {job.label}"
         return self.tr("#{0}: {1} × seed {2}").format(job.id, job.count, job.seed)
 
     def _job_details(self, job: Any) -> str:
+        if not hasattr(job, "record"):
+            return job.label
         style = {"light": self.tr("light ink"), "dark": self.tr("dark ink")}.get(job.style or "", job.style or "")
         steps = f"{job.sampler} {job.steps}" if job.record.kind == "diffusion" else ""
         return " · ".join(p for p in (job.record.id, style, steps) if p)

@@ -17,7 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from studio.engine.jobs import JobCancel, JobEvent, PaintJob, PaintWorker
+from studio.engine.jobs import JobCancel, JobEvent, PaintJob, PaintWorker, TaskJob
 
 _FINAL = ("finished", "cancelled", "error")
 
@@ -38,8 +38,8 @@ class JobRunner(QObject):
         self._posted.connect(self._on_posted, Qt.ConnectionType.QueuedConnection)
         self._io_done.connect(self._on_io_done, Qt.ConnectionType.QueuedConnection)
         self._ids = itertools.count(1)
-        self._pending: deque[PaintJob] = deque()
-        self._current: PaintJob | None = None
+        self._pending: deque[PaintJob | TaskJob] = deque()
+        self._current: PaintJob | TaskJob | None = None
         self._cancel: JobCancel | None = None
         self._closed = False
 
@@ -52,11 +52,19 @@ class JobRunner(QObject):
         self._start_next()
         return job
 
-    def pending(self) -> list[PaintJob]:
+    def submit_task(self, label: str, run: Callable[..., Any]) -> TaskJob:
+        """Queue another mode's work (see ``studio.engine.jobs.TaskJob``) behind the paintings."""
+        job = TaskJob(id=next(self._ids), label=label, run=run)
+        self._pending.append(job)
+        self.queue_changed.emit()
+        self._start_next()
+        return job
+
+    def pending(self) -> list[PaintJob | TaskJob]:
         return list(self._pending)
 
     @property
-    def current(self) -> PaintJob | None:
+    def current(self) -> PaintJob | TaskJob | None:
         return self._current
 
     @property
@@ -122,7 +130,8 @@ class JobRunner(QObject):
         self._current, self._cancel = job, JobCancel()
         self.queue_changed.emit()
         self.busy_changed.emit(True)
-        self._inference.submit(self._worker.run, job, self._cancel)
+        run = self._worker.run_task if isinstance(job, TaskJob) else self._worker.run
+        self._inference.submit(run, job, self._cancel)
 
     def _on_posted(self, ev: JobEvent) -> None:
         final = ev.kind in _FINAL and self._current is not None and ev.job_id == self._current.id

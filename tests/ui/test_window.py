@@ -363,3 +363,34 @@ def test_dropping_a_checkpoint_adds_it_to_the_catalog(qtbot, make_window, tmp_pa
     window.close()
     again = make_window()  # opened checkpoints stay in the catalog, and the last model stays chosen
     assert again.model_panel.current_record().id == "dropped-model"
+
+
+def test_other_modes_queue_their_work_on_the_same_inference_thread(qtbot, make_window) -> None:
+    window = make_window()
+    events = record_events(window)
+    threads = []
+
+    def strip(report, cancel, device):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        for k in range(1, 4):
+            cancel.raise_if_set()
+            report(k, 3, Image.new("RGB", (8, 8), (k * 60, 0, 0)))
+        return {"frames": 3, "device": device.label}
+
+    def broken(report, cancel, device):  # type: ignore[no-untyped-def]
+        raise ValueError("mask and image differ in size")
+
+    set_job(window, seed=4, steps=3)
+    paint = window.generate()
+    task = window.runner.submit_task("Filmstrip", strip)
+    bad = window.runner.submit_task("Inpaint", broken)
+    assert window.queue_panel.list.item(0).text() == f"#{task.id}: Filmstrip"
+    wait_idle(qtbot, window)
+    finals = [(e.job_id, e.kind) for e in events if e.kind in ("finished", "error", "cancelled")]
+    assert finals == [(paint.id, "finished"), (task.id, "finished"), (bad.id, "error")]
+    result = next(e for e in events if e.job_id == task.id and e.kind == "finished").meta["result"]
+    assert result == {"frames": 3, "device": "CPU"}
+    assert threads == [t for t in threads if t.startswith("inkstudio-inference")] and threads
+    steps = [e.step for e in events if e.job_id == task.id and e.kind == "progress"]
+    assert steps == [1, 2, 3]
+    assert window.message_bar.level == "error" and "mask and image differ in size" in window.message_bar.text
