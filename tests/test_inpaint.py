@@ -420,3 +420,27 @@ def test_blend_resampling_passes_change_the_result(tiny_diffusion: Path) -> None
     (three,) = run(tiny_diffusion, src, "blend", jumps=3)
     assert one.meta["jumps"] == 1 and three.meta["jumps"] == 3
     assert not np.array_equal(np.asarray(one.image), np.asarray(three.image))
+
+
+def test_cli_from_repeats_an_inpainting_exactly(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    painting().save(tmp_path / "p.png")
+    Image.fromarray(box_mask().astype(np.uint8) * 255).save(tmp_path / "m.png")
+    io = ["--image", str(tmp_path / "p.png"), "--mask", str(tmp_path / "m.png")]
+    model = ["--model", str(tiny_diffusion)]
+    args = ["--method", "repaint", "--seed", "8", "--steps", "4", "--jumps", "2", "--jump-length", "2", "--feather", "3"]
+    assert main(["inpaint", *model, *io, *args, "--out", str(tmp_path / "a")]) == 0
+    first = tmp_path / "a" / "p-inpaint-repaint-0000000008.png"
+    assert main(["inpaint", *model, *io, "--from", str(first), "--out", str(tmp_path / "b")]) == 0
+    again = tmp_path / "b" / first.name
+    with Image.open(first) as a, Image.open(again) as b:
+        assert np.array_equal(np.asarray(a), np.asarray(b))
+    assert read_png_meta(again) == read_png_meta(first)
+    capsys.readouterr()
+    # another mask: still runs, but says the result will differ
+    Image.fromarray(box_mask(box=(2, 2, 9, 9)).astype(np.uint8) * 255).save(tmp_path / "m2.png")
+    io2 = ["--image", str(tmp_path / "p.png"), "--mask", str(tmp_path / "m2.png")]
+    assert main(["inpaint", *model, *io2, "--from", str(first), "--out", str(tmp_path / "c")]) == 0
+    assert "this mask is not the one" in capsys.readouterr().err
+    # settings flags beside --from are refused, not silently ignored
+    assert main(["inpaint", *model, *io, "--from", str(first), "--steps", "9", "--out", str(tmp_path / "d")]) == 1
+    assert "drop --steps" in capsys.readouterr().err

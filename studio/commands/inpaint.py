@@ -35,7 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="blend (fast, default for diffusion), repaint (RePaint, slower), invert (GANs: their default and only method)",
     )
     p.add_argument("--seed", type=cli._seed, help="first seed (image k uses seed+k); random and recorded when omitted")
-    p.add_argument("--count", type=cli._positive_int, default=1, help="number of candidates (seeds seed..seed+count-1)")
+    p.add_argument("--count", type=cli._positive_int, help="number of candidates (seeds seed..seed+count-1; default 1)")
     steps = ", ".join(f"{m} {n}" for m, n in DEFAULT_STEPS.items())
     p.add_argument("--steps", type=cli._positive_int, help=f"denoising or inversion steps (default: {steps})")
     p.add_argument(
@@ -48,9 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=cli._positive_int,
         help="RePaint's jump length j (default 10); blend: how many final steps are resampled",
     )
-    p.add_argument(
-        "--sampler", choices=list(SAMPLERS), default=DEFAULT_SAMPLER, help=f"blend's sampler (default {DEFAULT_SAMPLER})"
-    )
+    p.add_argument("--sampler", choices=list(SAMPLERS), help=f"blend's sampler (default {DEFAULT_SAMPLER})")
     p.add_argument(
         "--feather", type=int, help="width of the soft edge in the painting's pixels (default: about 1.5 model pixels)"
     )
@@ -58,6 +56,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch", type=cli._positive_int, default=None, help="candidates per pass (default 4)")
     p.add_argument("--device", choices=list(DEVICE_CHOICES), default="auto")
     p.add_argument("--out", required=True, help="output folder (created if missing)")
+    p.add_argument(
+        "--from",
+        dest="from_image",
+        metavar="INPAINTED.png",
+        help="repeat the inpainting whose settings INPAINTED.png carries (model, method, seed, steps...) on --image/--mask",
+    )
 
 
 cli._EXTRA_PARSERS.append(add_parser)
@@ -65,6 +69,35 @@ cli._EXTRA_PARSERS.append(add_parser)
 
 def notice(text: str) -> None:
     print(f"inkstudio: notice: {text}", file=sys.stderr)
+
+
+# flags whose values --from takes from the painting instead
+SETTINGS = ("method", "style", "seed", "count", "steps", "jumps", "jump_length", "sampler", "feather")
+
+
+def settings_from(path: str, args: argparse.Namespace, source) -> tuple[dict, object]:  # type: ignore[no-untyped-def]
+    """The request fields and model record an inpainted PNG records; notices when the inputs differ."""
+    from studio.engine.export import locate_model, read_settings
+    from studio.errors import StudioError
+
+    given = [f"--{k.replace('_', '-')}" for k in SETTINGS if getattr(args, k) is not None]
+    if given:
+        raise StudioError(f"--from takes the settings from {path}; drop {', '.join(given)}")
+    meta = read_settings(path)
+    if meta.get("task") != "inpaint":
+        raise StudioError(f"{path} was not made by inpaint (reproduce a generated painting with 'generate --from')")
+    record = locate_model(meta, args.model, source=path)
+    if source.hashed == meta.get("hashed", "file"):
+        for what, mine, theirs in (
+            ("image", source.image_sha256, meta.get("image_sha256")),
+            ("mask", source.mask_sha256, meta.get("mask_sha256")),
+        ):
+            if theirs and mine != theirs:
+                notice(f"this {what} is not the one {Path(path).name} was made from (sha256 differs): the result will differ")
+    fields = {k: meta.get(k) for k in ("method", "style", "seed", "steps", "jumps", "jump_length", "feather")}
+    fields["sampler"] = meta.get("sampler") if meta.get("method") == "blend" else None
+    fields["count"] = 1
+    return fields, record
 
 
 def output_name(stem: str, meta: dict) -> str:
@@ -82,7 +115,18 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
     # cheap checks first: unreadable inputs or an unwritable folder should not wait for a model to load
     source = load_source(args.image, args.mask, downscale=args.downscale)
     out = cli.prepare_out_dir(args.out)
-    record, model, device = cli.load_model_for(args)
+    if args.from_image is not None:
+        from studio.engine.device import choose_device
+        from studio.models.loaders import load_checkpoint
+
+        fields, record = settings_from(args.from_image, args, source)
+        device = choose_device(args.device)
+        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
+        for k, v in fields.items():
+            setattr(args, k, v)
+    else:
+        record, model, device = cli.load_model_for(args)
+    args.count = args.count or 1
     seed = args.seed if args.seed is not None else random_seed()
     req = InpaintRequest(
         seed=seed,
@@ -92,7 +136,7 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
         steps=args.steps,
         jumps=args.jumps,
         jump_length=args.jump_length,
-        sampler=args.sampler,
+        sampler=args.sampler or DEFAULT_SAMPLER,
         feather=args.feather,
         batch_size=args.batch or DEFAULT_BATCH,
     ).resolved(model.kind)
@@ -102,7 +146,7 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
         notice(line)
     if req.method == "invert" and (args.jumps is not None or args.jump_length is not None):
         notice("--jumps and --jump-length apply to blend and repaint; invert ignores them")
-    if req.method != "blend" and args.sampler != DEFAULT_SAMPLER:
+    if req.method != "blend" and args.sampler is not None:
         notice(f"--sampler applies to blend; {req.method} ignores it")
     written: list[Path] = []
     total = args.count * progress_steps(req)
