@@ -1,8 +1,17 @@
 """The project's own style-conditional GAN generator (checkpoint format e).
 
-Contract used by the loader, the sampler and the trainer:
+Contract used by the loader, the sampler, the walk and the trainer:
 ``InkGenerator(**config)``; ``forward(z, class_labels=None)`` with ``z`` of shape (B, nz) returns
-images in [-1, 1] of shape (B, channels, resolution, resolution).
+images in [-1, 1] of shape (B, channels, resolution, resolution). A style-conditional generator
+looks its label up in ``self.embed`` (an ``nn.Embedding``) exactly once per forward pass, so the
+latent walk can blend styles by overriding that lookup.
+
+Architecture: a linear map of [z, style] to a 4×4 grid, then one block per doubling (nearest
+upsample, two 3×3 convolutions). No BatchNorm — its running statistics do not survive weight
+averaging (the exported weights are an EMA) and couple the images of a batch. Instead each
+convolution is followed by pixel normalisation (Karras et al., 2018) and a per-channel scale and
+shift predicted from [z, style] (a light form of AdaIN/FiLM), which lets the style reach every
+resolution.
 """
 
 from __future__ import annotations
@@ -11,6 +20,40 @@ import math
 
 import torch
 from torch import nn
+
+
+class PixelNorm(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * torch.rsqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+
+
+class _ModulatedConv(nn.Module):
+    """conv 3×3 → pixel norm → (1 + scale(w)) · h + shift(w) → leaky ReLU."""
+
+    def __init__(self, w_in: int, w_out: int, w_dim: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(w_in, w_out, 3, padding=1)
+        self.norm = PixelNorm()
+        self.affine = nn.Linear(w_dim, 2 * w_out)
+        nn.init.zeros_(self.affine.weight)
+        nn.init.zeros_(self.affine.bias)
+        self.act = nn.LeakyReLU(0.2)
+
+    def forward(self, h: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        h = self.norm(self.conv(h))
+        scale, shift = self.affine(w)[:, :, None, None].chunk(2, dim=1)
+        return self.act(h * (1 + scale) + shift)
+
+
+class _UpBlock(nn.Module):
+    def __init__(self, w_in: int, w_out: int, w_dim: int) -> None:
+        super().__init__()
+        self.up = nn.Upsample(scale_factor=2, mode="nearest")
+        self.conv1 = _ModulatedConv(w_in, w_out, w_dim)
+        self.conv2 = _ModulatedConv(w_out, w_out, w_dim)
+
+    def forward(self, h: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+        return self.conv2(self.conv1(self.up(h), w), w)
 
 
 class InkGenerator(nn.Module):
@@ -31,23 +74,12 @@ class InkGenerator(nn.Module):
         n_up = int(levels) - 2
         widths = [ngf * min(max_width_mult, 2 ** (n_up - i)) for i in range(n_up + 1)]
         self.embed = nn.Embedding(num_classes, nz) if num_classes > 0 else None
-        self.fc = nn.Linear(nz * (2 if self.embed is not None else 1), 4 * 4 * widths[0])
-        self.start_norm = nn.BatchNorm2d(widths[0])
-        blocks = []
-        for w_in, w_out in zip(widths[:-1], widths[1:]):
-            blocks.append(
-                nn.Sequential(
-                    nn.Upsample(scale_factor=2, mode="nearest"),
-                    nn.Conv2d(w_in, w_out, 3, padding=1, bias=False),
-                    nn.BatchNorm2d(w_out),
-                    nn.ReLU(inplace=True),
-                    nn.Conv2d(w_out, w_out, 3, padding=1, bias=False),
-                    nn.BatchNorm2d(w_out),
-                    nn.ReLU(inplace=True),
-                )
-            )
-        self.blocks = nn.Sequential(*blocks)
-        self.to_rgb = nn.Conv2d(widths[-1], channels, 3, padding=1)
+        w_dim = nz * (2 if self.embed is not None else 1)
+        self.mapping = nn.Sequential(PixelNorm(), nn.Linear(w_dim, w_dim), nn.LeakyReLU(0.2), nn.Linear(w_dim, w_dim), nn.LeakyReLU(0.2))
+        self.fc = nn.Linear(w_dim, 4 * 4 * widths[0])
+        self.start = _ModulatedConv(widths[0], widths[0], w_dim)
+        self.blocks = nn.ModuleList(_UpBlock(a, b, w_dim) for a, b in zip(widths[:-1], widths[1:]))
+        self.to_rgb = nn.Conv2d(widths[-1], channels, 1)
 
     def forward(self, z: torch.Tensor, class_labels: torch.Tensor | None = None) -> torch.Tensor:
         z = z.flatten(1)
@@ -55,6 +87,9 @@ class InkGenerator(nn.Module):
             if class_labels is None:
                 raise ValueError("this generator is style-conditional: class_labels are required")
             z = torch.cat([z, self.embed(class_labels)], dim=1)
-        h = self.fc(z).view(z.shape[0], -1, 4, 4)
-        h = torch.relu(self.start_norm(h))
-        return torch.tanh(self.to_rgb(self.blocks(h)))
+        w = self.mapping(z)
+        h = self.fc(w).view(z.shape[0], -1, 4, 4)
+        h = self.start(h, w)
+        for block in self.blocks:
+            h = block(h, w)
+        return torch.tanh(self.to_rgb(h))

@@ -1,0 +1,53 @@
+"""Paint image sets from a loaded model for evaluation and sample grids (no files written)."""
+
+from __future__ import annotations
+
+import torch
+from PIL import Image
+
+from studio.engine.sampling import sample_diffusion, sample_gan, to_pil
+from studio.models.loaders import LoadedModel
+
+EVAL_SAMPLER = "dpm++"
+EVAL_STEPS = 20
+
+
+def paint_set(
+    model: LoadedModel,
+    style: str | None,
+    count: int,
+    seed: int,
+    *,
+    batch: int = 16,
+    sampler: str = EVAL_SAMPLER,
+    steps: int = EVAL_STEPS,
+    size: int | None = None,
+) -> torch.Tensor:
+    """``count`` images (seeds seed..seed+count-1, the studio's noise contract) in [-1, 1], float32 CPU."""
+    out = []
+    for start in range(0, count, batch):
+        seeds = list(range(seed + start, seed + min(count, start + batch)))
+        if model.kind == "diffusion":
+            out.append(sample_diffusion(model, seeds, style=style, sampler=sampler, steps=steps, size=size))
+        else:
+            out.append(sample_gan(model, seeds, style=style))
+    return torch.cat(out)
+
+
+def heavy_ink_fraction(images: torch.Tensor, threshold: float = 80.0) -> float:
+    """Fraction of pixels with luminance (ITU-R 601) below ``threshold``/255 in images in [-1, 1]."""
+    rgb = (images.float().clamp(-1, 1) + 1) * 127.5
+    lum = 0.299 * rgb[:, 0] + 0.587 * rgb[:, 1] + 0.114 * rgb[:, 2]
+    return float((lum < threshold).float().mean())
+
+
+def image_grid(rows: list[torch.Tensor], pad: int = 2, background: tuple[int, int, int] = (250, 248, 240)) -> Image.Image:
+    """One picture from rows of images in [-1, 1] (each row a (N, 3, H, W) tensor)."""
+    tiles = [to_pil(r) for r in rows]
+    h, w = rows[0].shape[-2:]
+    cols = max(len(t) for t in tiles)
+    grid = Image.new("RGB", (cols * (w + pad) + pad, len(tiles) * (h + pad) + pad), background)
+    for r, row in enumerate(tiles):
+        for c, im in enumerate(row):
+            grid.paste(im.convert("RGB"), (pad + c * (w + pad), pad + r * (h + pad)))
+    return grid

@@ -1,0 +1,21 @@
+"""Training the bundled models: data (``data``), resume state (``state``), the shared loop
+(``loop``), and the diffusion and GAN trainers (``diffusion``, ``gan``)."""
+
+from __future__ import annotations
+
+from studio.engine.train.loop import Progress, RunResult, TrainOptions, run_training
+
+__all__ = ["Progress", "RunResult", "TrainOptions", "make_trainer", "run_training"]
+
+
+def make_trainer(kind: str):  # type: ignore[no-untyped-def]
+    """A fresh trainer for ``kind`` ("diffusion" or "gan")."""
+    if kind == "diffusion":
+        from studio.engine.train.diffusion import DiffusionTrainer
+
+        return DiffusionTrainer()
+    if kind == "gan":
+        from studio.engine.train.gan import GanTrainer
+
+        return GanTrainer()
+    raise ValueError(f"unknown training kind {kind!r}")

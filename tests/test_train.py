@@ -1,0 +1,93 @@
+"""Training: a few real steps on a handful of paintings with tiny models, exact resume, export."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import SHANSHUI
+from safetensors.torch import load_file
+
+from studio.engine.train import TrainOptions, make_trainer, run_training
+from studio.engine.train.state import load_state
+
+pytestmark = pytest.mark.skipif(not SHANSHUI.is_dir(), reason="shanshui dataset not present")
+
+# three light and three dark paintings (docs/styles/manifest.csv)
+FILES = ["0_of_3_in_013-a.jpg", "0_of_3_in_013-b.jpg", "0_of_3_in_029-a.jpg", "0_of_3_in_003-a.jpg", "0_of_3_in_003-b.jpg", "0_of_3_in_012-a.jpg"]
+
+
+@pytest.fixture(scope="module")
+def paintings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("paintings")
+    for name in FILES:
+        shutil.copyfile(SHANSHUI / name, folder / name)
+    return folder
+
+
+def _opts(kind: str, data: Path, out: Path, steps: int, resume: bool = False, grid: int = 0) -> TrainOptions:
+    return TrainOptions(grid_count=grid,
+        kind=kind, data=data, out=out, resolution=16, steps=steps, resume=resume, batch=2, preset="tiny", seed=1,
+        threads=None, checkpoint_minutes=1e6, eval_count=0, cache_dir=None,
+    )
+
+
+def _tensors(folder: Path) -> dict[str, torch.Tensor]:
+    out: dict[str, torch.Tensor] = {}
+    for f in sorted(folder.glob("*.safetensors")):
+        out.update({f"{f.name.split('-')[0]}/{k}": v for k, v in load_file(str(f)).items()})
+    return out
+
+
+@pytest.mark.parametrize("kind", ["diffusion", "gan"])
+def test_resume_is_bit_exact(kind: str, paintings: Path, tmp_path: Path) -> None:
+    quiet = lambda s: None  # noqa: E731
+    straight = run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "a.safetensors", 4), log=quiet)
+    run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "b.safetensors", 2), log=quiet)
+    resumed = run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "b.safetensors", 4, resume=True), log=quiet)
+    assert straight.step == resumed.step == 4
+    a, b = _tensors(tmp_path / "a-train" / "state"), _tensors(tmp_path / "b-train" / "state")
+    assert a.keys() == b.keys() and len(a) > 10
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
+    # the weights really moved
+    first = run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "c.safetensors", 1), log=quiet)
+    c = _tensors(tmp_path / "c-train" / "state")
+    assert first.step == 1
+    assert any(not torch.equal(a[k], c[k]) for k in a if k.startswith(("model/", "generator/")))
+
+
+@pytest.mark.parametrize("kind", ["diffusion", "gan"])
+def test_export_paints_both_styles(kind: str, paintings: Path, tmp_path: Path) -> None:
+    from studio.engine.evaluate import paint_set
+    from studio.models.inkfile import read_ink_metadata
+    from studio.models.loaders import load_checkpoint
+
+    out = tmp_path / f"{kind}.safetensors"
+    result = run_training(make_trainer(kind), _opts(kind, paintings, out, 2, grid=2), log=lambda s: None)
+    meta = read_ink_metadata(out)
+    assert meta["kind"] == kind and meta["styles"] == {"light": 0, "dark": 1} and meta["resolution"] == 16
+    assert meta["provenance"]["steps"] == 2
+    assert all(v.dtype == torch.float16 for v in load_file(str(out)).values() if v.is_floating_point())
+    model = load_checkpoint(out)
+    light = paint_set(model, "light", 2, seed=5, steps=3)
+    dark = paint_set(model, "dark", 2, seed=5, steps=3)
+    assert light.shape == (2, 3, 16, 16) and torch.isfinite(light).all()
+    assert not torch.equal(light, dark)  # the style label reaches the network
+    assert (result.log.parent / "samples" / "latest.png").is_file()
+    _, info = load_state(tmp_path / f"{kind}-train" / "state")
+    assert info["step"] == 2 and info["kind"] == kind
+
+
+def test_cli_train_needs_a_budget(paintings: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from studio.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["train", "diffusion", "--data", str(paintings), "--out", str(tmp_path / "x.safetensors")])
+    assert exc.value.code == 2
+    code = main(["train", "diffusion", "--data", str(paintings), "--out", str(tmp_path / "x.safetensors"), "--steps", "1",
+                 "--resume", "--preset", "tiny", "--resolution", "16"])
+    assert code == 1
+    assert "no training state" in capsys.readouterr().err
