@@ -444,3 +444,15 @@ def test_cli_from_repeats_an_inpainting_exactly(tiny_diffusion: Path, tmp_path: 
     # settings flags beside --from are refused, not silently ignored
     assert main(["inpaint", *model, *io, "--from", str(first), "--steps", "9", "--out", str(tmp_path / "d")]) == 1
     assert "drop --steps" in capsys.readouterr().err
+
+
+def test_with_mask_keeps_the_painting_and_rehashes_the_mask(tmp_path: Path) -> None:
+    painting().save(tmp_path / "p.png")
+    Image.fromarray(box_mask().astype(np.uint8) * 255).save(tmp_path / "m.png")
+    src = load_source(tmp_path / "p.png", tmp_path / "m.png")
+    other = src.with_mask(box_mask(box=(0, 0, 5, 5)))
+    assert other.image is src.image and other.image_sha256 == src.image_sha256
+    assert (other.image_hashed, other.mask_hashed) == ("file", "pixels") and other.mask_sha256 != src.mask_sha256
+    assert other.mask_array[:5, :5].all() and not other.mask_array[10:].any()
+    with pytest.raises(NothingToDo):
+        src.with_mask(np.zeros((28, 40), bool))

@@ -87,13 +87,11 @@ def settings_from(path: str, args: argparse.Namespace, source) -> tuple[dict, ob
     if meta.get("task") != "inpaint":
         raise StudioError(f"{path} was not made by inpaint (reproduce a generated painting with 'generate --from')")
     record = locate_model(meta, args.model, source=path)
-    if source.hashed == meta.get("hashed", "file"):
-        for what, mine, theirs in (
-            ("image", source.image_sha256, meta.get("image_sha256")),
-            ("mask", source.mask_sha256, meta.get("mask_sha256")),
-        ):
-            if theirs and mine != theirs:
-                notice(f"this {what} is not the one {Path(path).name} was made from (sha256 differs): the result will differ")
+    for what in ("image", "mask"):
+        mine, theirs = getattr(source, f"{what}_sha256"), meta.get(f"{what}_sha256")
+        comparable = getattr(source, f"{what}_hashed") == meta.get(f"{what}_hashed", "file")
+        if comparable and theirs and mine != theirs:
+            notice(f"this {what} is not the one {Path(path).name} was made from (sha256 differs): the result will differ")
     fields = {k: meta.get(k) for k in ("method", "style", "seed", "steps", "jumps", "jump_length", "feather")}
     fields["sampler"] = meta.get("sampler") if meta.get("method") == "blend" else None
     fields["count"] = 1

@@ -85,7 +85,8 @@ class InpaintSource:
     mask: Image.Image
     image_sha256: str
     mask_sha256: str
-    hashed: str = "file"  # "file": sha256 of the files' bytes; "pixels": of the in-memory pixels
+    image_hashed: str = "file"  # "file": sha256 of the file's bytes; "pixels": of the in-memory pixels
+    mask_hashed: str = "file"
     notices: tuple[str, ...] = ()
     name: str = "painting"
 
@@ -97,11 +98,24 @@ class InpaintSource:
     def coverage(self) -> float:
         return float(self.mask_array.mean())
 
+    def with_mask(self, mask: Image.Image | np.ndarray) -> InpaintSource:
+        """The same painting with a new mask (the window re-masks without re-reading or re-hashing the image)."""
+        binary, notices = binarise_mask(_mask_image(mask), self.image.size, "mask")
+        _check_mask(binary)
+        return replace(self, mask=binary, mask_sha256=pixels_sha256(binary), mask_hashed="pixels", notices=tuple(notices))
+
 
 def _check_mask(mask: Image.Image) -> None:
     arr = np.asarray(mask)
     if not arr.any():
         raise NothingToDo("the mask is empty (all black): nothing to repaint; paint the area to repaint in white")
+
+
+def _mask_image(mask: Image.Image | np.ndarray) -> Image.Image:
+    if isinstance(mask, Image.Image):
+        return mask
+    arr = mask.astype(np.uint8) * 255 if mask.dtype == bool else mask.astype(np.uint8)
+    return Image.fromarray(arr if arr.ndim == 2 else arr[..., 0], mode="L")
 
 
 def prepare_source(image: Image.Image, mask: Image.Image | np.ndarray, *, name: str = "painting") -> InpaintSource:
@@ -113,12 +127,18 @@ def prepare_source(image: Image.Image, mask: Image.Image | np.ndarray, *, name: 
 
     rgb, notices = normalise_image(image, name)
     rgb = limit_size(rgb, name, MAX_SIDE, False, notices)
-    if isinstance(mask, np.ndarray):
-        arr = mask.astype(np.uint8) * 255 if mask.dtype == bool else mask.astype(np.uint8)
-        mask = Image.fromarray(arr if arr.ndim == 2 else arr[..., 0], mode="L")
-    binary, more = binarise_mask(mask, rgb.size, "mask")
+    binary, more = binarise_mask(_mask_image(mask), rgb.size, "mask")
     _check_mask(binary)
-    return InpaintSource(rgb, binary, pixels_sha256(rgb), pixels_sha256(binary), "pixels", tuple(notices + more), name)
+    return InpaintSource(
+        rgb,
+        binary,
+        pixels_sha256(rgb),
+        pixels_sha256(binary),
+        image_hashed="pixels",
+        mask_hashed="pixels",
+        notices=tuple(notices + more),
+        name=name,
+    )
 
 
 def load_source(image_path: str | Path, mask_path: str | Path, *, downscale: bool = False) -> InpaintSource:
@@ -127,7 +147,7 @@ def load_source(image_path: str | Path, mask_path: str | Path, *, downscale: boo
     mask = load_mask(mask_path, image.image.size)
     _check_mask(mask.image)
     return InpaintSource(
-        image.image, mask.image, image.sha256, mask.sha256, "file", image.notices + mask.notices, Path(image_path).stem
+        image.image, mask.image, image.sha256, mask.sha256, notices=image.notices + mask.notices, name=Path(image_path).stem
     )
 
 
@@ -560,7 +580,8 @@ def inpaint_meta(
         image_size=[source.image.width, source.image.height],
         image_sha256=source.image_sha256,
         mask_sha256=source.mask_sha256,
-        hashed=source.hashed,
+        image_hashed=source.image_hashed,
+        mask_hashed=source.mask_hashed,
         mask_coverage=round(source.coverage, 6),
         whole_image=whole,
         source=source.name,
