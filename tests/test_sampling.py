@@ -47,7 +47,7 @@ def test_stochastic_samplers_are_reproducible(tiny_diffusion: Path) -> None:
 def test_gan_batch_invariance(tiny_gan: Path) -> None:
     model = load_checkpoint(tiny_gan)
     batch = sample_gan(model, [1, 2, 3], style="light")
-    assert torch.allclose(batch[2], sample_gan(model, [3], style="light")[0], atol=1e-6)
+    assert torch.allclose(batch[2], sample_gan(model, [3], style="light")[0], atol=1e-5)  # GEMM paths differ by batch
 
 
 def test_step_callback_gives_x_t_and_x0_every_step(tiny_diffusion: Path) -> None:
