@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.gallery_dock)
-        self.resizeDocks([self.gallery_dock], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.gallery_dock], [150], Qt.Orientation.Vertical)
 
         self.canvas = CanvasView()
         self.message_bar = MessageBar()

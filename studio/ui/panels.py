@@ -405,7 +405,7 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
-        self.list.setMaximumHeight(84)
+        self.list.setMaximumHeight(66)
         self.list.itemSelectionChanged.connect(self._on_selection)
         remove_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
         remove_key.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -417,8 +417,10 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
         self.empty.setEnabled(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
-        layout.addWidget(self.list)
-        layout.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignRight)
+        row = QHBoxLayout()
+        row.addWidget(self.list, 1)
+        row.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(row)
         self._jobs: list[Any] = []
         self.retranslate()
         self.set_jobs([])

@@ -7,6 +7,12 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 
 _original: tuple[str, QPalette] | None = None
 
+# progress as an ink wash rather than the seal red the highlight uses for selection
+_PROGRESS = (
+    "QProgressBar {{ border: 1px solid {border}; border-radius: 3px; background: {base}; text-align: center; min-height: 20px; }}"
+    "QProgressBar::chunk {{ background: {wash}; border-radius: 2px; }}"
+)
+
 
 def _palette(window: str, base: str, text: str, button: str, highlight: str, mid: str) -> QPalette:
     p = QPalette()
@@ -40,9 +46,12 @@ def apply_theme(app: QApplication, theme: str) -> None:
     if theme == "light":
         app.setStyle(QStyleFactory.create("Fusion"))
         app.setPalette(_palette("#f3eee3", "#fbf8f1", "#1f1d1a", "#ebe4d6", "#9e2a2b", "#9a9287"))
+        app.setStyleSheet(_PROGRESS.format(border="#c9bfae", base="#fbf8f1", wash="#cfc6b6"))
     elif theme == "dark":
         app.setStyle(QStyleFactory.create("Fusion"))
         app.setPalette(_palette("#23211f", "#1a1918", "#e9e4da", "#302d2a", "#b8413f", "#77716a"))
+        app.setStyleSheet(_PROGRESS.format(border="#3d3935", base="#1a1918", wash="#55504a"))
     else:
         app.setStyle(QStyleFactory.create(_original[0]) or QStyleFactory.create("Fusion"))
         app.setPalette(_original[1])
+        app.setStyleSheet("")
