@@ -394,3 +394,21 @@ def test_other_modes_queue_their_work_on_the_same_inference_thread(qtbot, make_w
     steps = [e.step for e in events if e.job_id == task.id and e.kind == "progress"]
     assert steps == [1, 2, 3]
     assert window.message_bar.level == "error" and "mask and image differ in size" in window.message_bar.text
+
+
+def test_a_gan_paints_in_one_pass_with_steps_and_sampler_disabled(qtbot, make_window, tiny_bundled: Path) -> None:
+    from conftest import save_tiny_gan
+
+    save_tiny_gan(tiny_bundled / "gan.safetensors")
+    window = make_window()
+    assert window.model_panel.select("gan")
+    sp = window.sampling_panel
+    assert not sp.steps.isEnabled() and not sp.sampler.isEnabled() and not sp.eta.isEnabled()
+    set_job(window, seed=11, count=3)
+    window.model_panel.set_style("light")
+    window.generate()
+    wait_idle(qtbot, window)
+    assert window.gallery.seeds() == [11, 12, 13]
+    meta = read_png_meta(window.gallery.paths()[0])
+    assert meta["kind"] == "gan" and meta["sampler"] is None and meta["style"] == "light"
+    assert window.canvas.has_image() and not window.canvas.is_preview
