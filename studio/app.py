@@ -31,6 +31,18 @@ def create_window(settings: Settings | None = None, *, device: str = "auto") -> 
     return MainWindow(settings, languages, device=device)
 
 
+def _route_unexpected_errors_to(window: MainWindow) -> None:
+    """A bug in a slot becomes a line in the window (and a traceback on stderr), never a silent failure."""
+    previous = sys.excepthook
+
+    def hook(kind, value, tb) -> None:  # type: ignore[no-untyped-def]
+        previous(kind, value, tb)
+        if issubclass(kind, Exception):
+            window.show_error(f"unexpected error: {kind.__name__}: {value}")
+
+    sys.excepthook = hook
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window until it is closed; returns the process exit code."""
     import qasync
@@ -47,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     window = create_window()
     window.show()
+    _route_unexpected_errors_to(window)
 
     # Ctrl+C in the terminal closes the window cleanly (Python sees signals only when it runs)
     signal.signal(signal.SIGINT, lambda *_: window.close())
