@@ -145,6 +145,9 @@ def test_unknown_saved_scheduler_class_still_paints(name: str, tmp_path: Path, c
     assert read_png_meta(png)["sampler"] == "dpm++"
 
 
+needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+
+
 def _loops(tmp_path: Path) -> dict[str, Path]:
     """Things git cannot hold: an empty folder and symlink loops (made at test time)."""
     (tmp_path / "empty").mkdir()
@@ -168,6 +171,7 @@ def _loops(tmp_path: Path) -> dict[str, Path]:
     }
 
 
+@needs_symlinks
 def test_empty_folders_and_symlink_loops_as_models(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     for label, path in _loops(tmp_path).items():
         code, _, err = run(["generate", "--model", str(path), "--out", str(tmp_path / "out")], capsys)
@@ -179,6 +183,7 @@ def test_empty_folders_and_symlink_loops_as_models(tmp_path: Path, capsys) -> No
     )
 
 
+@needs_symlinks
 def test_catalog_skips_loops_and_junk_in_the_models_folder(
     private_user_dirs: Path, bundled_dir: Path, tiny_gan: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
@@ -240,9 +245,9 @@ def test_every_bad_image_is_one_line_and_exit_1(path: Path, tiny_diffusion: Path
 
 def test_huge_image_is_refused_without_decoding(tmp_path: Path) -> None:
     """The 50000x50000 header is refused before any pixel is decoded (it would need 2.5 GB)."""
-    import resource
-
     from studio.engine.images import load_image_rgb
+
+    resource = pytest.importorskip("resource")  # POSIX
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     for downscale in (False, True):
