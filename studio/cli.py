@@ -115,11 +115,11 @@ def _progress_bar(total: int, desc: str):  # type: ignore[no-untyped-def]
 def prepare_out_dir(out: str | Path) -> Path:
     """Create the output folder and check it is writable (StudioError otherwise); sweep stale temporary files."""
     out = Path(out).expanduser()
-    if out.exists() and not out.is_dir():
-        raise StudioError(f"--out {out} exists and is not a folder")
     try:
+        if out.exists() and not out.is_dir():
+            raise StudioError(f"--out {out} exists and is not a folder")
         out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
+    except OSError as exc:  # also a name too long to exist, a loop of links...
         raise StudioError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise StudioError(f"output folder {out} is not writable")

@@ -626,3 +626,35 @@ def test_bad_stored_noise_keyframes_are_one_line(path: Path, tiny_diffusion: Pat
     line = one_error_line(err)
     assert path.name in line or "stored noise" in line, line
     assert not out.exists() and list(tmp_path.glob(".*")) == []
+
+
+def test_bad_name_templates_are_one_line(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out_dir = tmp_path / "out"
+    for template in ("{nope}-{seed}", "{seed.real}", "{0}", "{seed!x}", "{seed", "x" * 300 + "-{seed}"):
+        code, _, err = run(
+            ["generate", "--model", str(tiny_diffusion), "--steps", "1", "--seed", "1", "--name", template, "--out", str(out_dir)], capsys
+        )
+        line = one_error_line(err)
+        assert code == 1 and ("bad name template" in line or "File name too long" in line), (template, line)
+    assert list(out_dir.iterdir()) == []
+    # separators in a template cannot lead outside the folder
+    code, _, err = run(
+        ["generate", "--model", str(tiny_diffusion), "--steps", "1", "--seed", "1", "--name", "../up-{seed}", "--out", str(out_dir)],
+        capsys,
+    )
+    assert code == 0, err
+    assert [p.name for p in out_dir.glob("*.png")] == [".._up-0000000001.png"] and not list(tmp_path.glob("up-*"))
+
+
+def test_output_names_too_long_to_exist(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    long = tmp_path / ("x" * 300)
+    cases = [
+        ["generate", "--model", str(tiny_diffusion), "--steps", "1", "--out", str(long)],
+        ["inpaint", "--model", str(tiny_diffusion), "--image", str(CORPUS / "odd" / "rgba.png"), "--mask", str(MASK), "--out", str(long)],
+        ["walk", "--model", str(tiny_diffusion), "--seeds", "1,2", "--frames", "2", "--steps", "1", "--out", f"{long}.gif"],
+        ["walk", "--model", str(tiny_diffusion), "--seeds", "1,2", "--frames", "2", "--steps", "1", "--out", str(long)],
+    ]
+    for args in cases:
+        code, _, err = run(args, capsys)
+        assert code == 1 and "File name too long" in one_error_line(err), args
+    assert list(tmp_path.iterdir()) == [tiny_diffusion]

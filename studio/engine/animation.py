@@ -65,6 +65,13 @@ def available_video_backend() -> str | None:
 def check_output(out: str | Path) -> str:
     """Check, before any painting, that ``out`` can be written; returns its kind."""
     out = Path(out).expanduser()
+    try:
+        return _check_output(out)
+    except OSError as exc:  # a name too long to exist, a loop of links...
+        raise StudioError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _check_output(out: Path) -> str:
     kind = output_kind(out)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():

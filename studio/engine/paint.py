@@ -138,7 +138,7 @@ def file_name(template: str, meta: dict[str, Any]) -> str:
     }
     try:
         name = template.format(**fields)
-    except (KeyError, IndexError, ValueError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
         raise StudioError(f"bad name template '{template}': {exc} (fields: {', '.join(fields)})") from None
     name = "".join(c if c not in '/\\:*?"<>|' else "_" for c in name)
     return name if name.lower().endswith(".png") else name + ".png"

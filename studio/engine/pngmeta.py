@@ -71,7 +71,10 @@ def save_png(image: Image.Image, meta: dict[str, Any], path: str | Path) -> Path
     except OSError as exc:
         raise StudioError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:  # e.g. a name too long to exist: the error above says it all
+            pass
     return path
 
 
