@@ -260,6 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MemoryError:
         print("inkstudio: error: out of memory (try a smaller --batch or --size)", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as exc:  # a file problem no command foresaw: a name too long to exist, a loop of links, an I/O error
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"inkstudio: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as exc:  # last resort: one line, never a traceback unless asked for
         if os.environ.get("INKSTUDIO_DEBUG"):
             traceback.print_exc()

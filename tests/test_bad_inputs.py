@@ -658,3 +658,19 @@ def test_output_names_too_long_to_exist(tiny_diffusion: Path, tmp_path: Path, ca
         code, _, err = run(args, capsys)
         assert code == 1 and "File name too long" in one_error_line(err), args
     assert list(tmp_path.iterdir()) == [tiny_diffusion]
+
+
+def test_input_names_too_long_to_exist(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    long = str(tmp_path / ("q" * 300))
+    cases = [
+        ["generate", "--model", f"{long}.safetensors", "--out", str(tmp_path / "o")],
+        ["inpaint", "--model", str(tiny_diffusion), "--image", f"{long}.png", "--mask", str(MASK), "--out", str(tmp_path / "o")],
+        ["inpaint", "--model", str(tiny_diffusion), "--image", str(MASK), "--mask", f"{long}.png", "--out", str(tmp_path / "o")],
+        ["walk", "--model", str(tiny_diffusion), "--seeds", f"1,{long}.png", "--out", str(tmp_path / "w.gif")],
+        ["generate", "--from", f"{long}.png", "--out", str(tmp_path / "o")],
+        ["info", f"{long}.png"],
+    ]
+    for args in cases:
+        code, _, err = run(args, capsys)
+        line = one_error_line(err)
+        assert code == 1 and "q" * 20 in line and ("too long" in line or "no such file" in line), (args[0], line)
