@@ -8,6 +8,7 @@ the file itself is one StudioError line. Each conversion adds one notice line to
 from __future__ import annotations
 
 import hashlib
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,8 @@ def _open(path: Path) -> Image.Image:
         raise StudioError(f"{path}: too many pixels to open safely (over {MAX_SIDE:,} px on a side?)") from None
     except OSError as exc:
         raise StudioError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except (ValueError, SyntaxError, EOFError, struct.error) as exc:  # Pillow's parsers on a damaged header
+        raise StudioError(f"{path}: the image is damaged ({exc or type(exc).__name__})") from None
     return im
 
 

@@ -317,6 +317,7 @@ def make_images(root: Path) -> None:
     (root / "truncated.jpg").write_bytes(jpg_b[: len(jpg_b) // 3])
     (root / "header-only.png").write_bytes(png_b[:33])  # signature + IHDR, no pixel data
     (root / "signature-only.png").write_bytes(png_b[:8])
+    (root / "ihdr-empty.png").write_bytes(png_b[:8] + _png_chunk(b"IHDR", b"") + png_b[33:])  # Pillow: ValueError
     bad_crc = bytearray(png_b)
     bad_crc[29:33] = b"\x00\x00\x00\x00"  # IHDR checksum
     (root / "bad-crc.png").write_bytes(bytes(bad_crc))
