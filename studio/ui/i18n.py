@@ -33,10 +33,12 @@ class Languages:
         self._installed.clear()
         self.current = code if code in LANGUAGE_NAMES else "en"
         if self.current != "en":
-            ours = QTranslator(app)
-            if ours.load(str(paths.resources_dir() / "i18n" / f"inkstudio_{self.current}.qm")):
-                app.installTranslator(ours)
-                self._installed.append(ours)
+            # inkstudio_<code>.qm for the window, plus one file per mode (e.g. inpaint_<code>.qm)
+            for qm in sorted((paths.resources_dir() / "i18n").glob(f"*_{self.current}.qm")):
+                ours = QTranslator(app)
+                if ours.load(str(qm)):
+                    app.installTranslator(ours)
+                    self._installed.append(ours)
             qt_own = QTranslator(app)  # standard buttons and dialogs (OK, Cancel, file dialogs)
             if qt_own.load(f"qtbase_{self.current}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
                 app.installTranslator(qt_own)

@@ -35,6 +35,7 @@ from studio.errors import StudioError
 from studio.ui import i18n
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import ModelCardDialog
+from studio.ui.modes import install_modes
 from studio.ui.gallery import GalleryView, gallery_dir, make_thumbnail, scan_gallery
 from studio.ui.panels import ModelPanel, QueuePanel, SamplingPanel, icon
 from studio.ui.runner import JobRunner
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self._build_status_bar()
+        install_modes(self)
         self._apply_settings()
         self.retranslate()
 
