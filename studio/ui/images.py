@@ -17,4 +17,7 @@ def to_qimage(image: Image.Image) -> QImage:
 
 def thumbnail_icon(image: Image.Image, size: int) -> QIcon:
     pix = QPixmap.fromImage(to_qimage(image))
-    return QIcon(pix.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+    pix = pix.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    icon = QIcon(pix)
+    icon.addPixmap(pix, QIcon.Mode.Selected)  # a selected painting keeps its colours (no highlight tint)
+    return icon
