@@ -13,3 +13,6 @@ from typing import Any
 
 def install_modes(window: Any) -> None:
     """Give the window every mode this build has."""
+    from studio.ui.modes import classroom
+
+    classroom.install(window)
