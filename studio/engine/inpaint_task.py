@@ -1,0 +1,161 @@
+"""The window's Inpaint job, free of Qt and of torch at import time.
+
+``make_inpaint_run`` builds the ``run(report, cancel, device)`` closure a TaskJob runs on the
+inference thread (see ``studio.engine.jobs.TaskJob``). The engine (torch) is imported inside it,
+on that thread. Candidates, notices and the latest preview go into an :class:`InpaintOutbox` the
+window reads when progress events arrive, so finished candidates are visible before the job ends
+(and survive a cancel).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+# mirrors studio.engine.inpaint.methods_for / default_method (a test keeps them equal) so the
+# window can fill its method menu without importing torch on the GUI thread
+_GAN_METHODS = ("invert",)
+_DIFFUSION_METHODS = ("blend", "repaint")
+DEFAULT_STEPS = {"blend": 20, "repaint": 50, "invert": 200}
+DEFAULT_JUMPS = {"blend": 3, "repaint": 3, "invert": 0}
+
+
+def methods_for(kind: str) -> tuple[str, ...]:
+    """The methods a model of ``kind`` offers, default first."""
+    return _GAN_METHODS if kind == "gan" else _DIFFUSION_METHODS
+
+
+def default_method(kind: str) -> str:
+    return methods_for(kind)[0]
+
+
+@dataclass(frozen=True)
+class InpaintParams:
+    seed: int
+    count: int = 1
+    method: str | None = None
+    style: str | None = None
+    steps: int | None = None
+    jumps: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One finished result: RGB at the painting's full size, its seed, index and PNG metadata."""
+
+    image: Image.Image
+    seed: int
+    index: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class InpaintOutbox:
+    """What the worker hands the window while a job runs (thread-safe; the window only reads)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._candidates: list[Candidate] = []
+        self._notices: list[str] = []
+        self._preview: Image.Image | None = None
+
+    def add_candidate(self, c: Candidate) -> None:
+        with self._lock:
+            self._candidates.append(c)
+
+    def add_notice(self, text: str) -> None:
+        with self._lock:
+            if text not in self._notices:
+                self._notices.append(text)
+
+    def set_preview(self, image: Image.Image | None) -> None:
+        with self._lock:
+            self._preview = image
+
+    def candidates(self) -> list[Candidate]:
+        with self._lock:
+            return list(self._candidates)
+
+    def notices(self) -> list[str]:
+        with self._lock:
+            return list(self._notices)
+
+    def take_preview(self) -> Image.Image | None:
+        with self._lock:
+            image, self._preview = self._preview, None
+            return image
+
+
+def make_inpaint_run(
+    cache_of: Callable[[], Any],
+    record: Any,
+    image: Image.Image,
+    mask: np.ndarray,
+    params: InpaintParams,
+    outbox: InpaintOutbox,
+    *,
+    name: str = "painting",
+    preview_interval: float = 0.15,
+) -> Callable[[Any, Any, Any], list[Candidate]]:
+    """The TaskJob body: inpaint ``image`` where ``mask`` (bool, True = repaint) with ``record``'s model.
+
+    ``cache_of()`` is called on the inference thread and returns its ModelCache.
+    """
+    image = image.copy()
+    mask = np.array(mask, dtype=bool, copy=True)
+
+    def run(report: Any, cancel: Any, device: Any) -> list[Candidate]:
+        from studio.engine.inpaint import DEFAULT_BATCH, InpaintRequest, inpaint, prepare_source
+
+        cancel.raise_if_set()
+        source = prepare_source(image, mask, name=name)
+        for n in source.notices:
+            outbox.add_notice(n)
+        model = cache_of().get(record, device)
+        cancel.raise_if_set()
+        style = params.style if params.style in model.styles else None
+        req = InpaintRequest(
+            seed=params.seed,
+            count=params.count,
+            method=params.method,
+            style=style,
+            steps=params.steps,
+            jumps=params.jumps if params.method != "invert" else None,
+        ).resolved(model.kind)
+        batches = math.ceil(req.count / DEFAULT_BATCH)
+        per_batch = [0]
+        last = [0.0]
+        where = [0, 1]  # the last (step, total) reported
+
+        def on_progress(p: Any) -> None:
+            per_batch[0] = max(per_batch[0], p.total_steps)
+            total = per_batch[0] * batches
+            step = (p.done // DEFAULT_BATCH) * per_batch[0] + (p.step if p.update is not None else 0)
+            now = time.monotonic()
+            if p.update is not None and now - last[0] >= preview_interval:
+                last[0] = now
+                previews = p.previews()
+                if previews:
+                    outbox.set_preview(previews[0])
+            where[:] = [min(step, total), total]
+            report(*where)
+
+        def on_result(r: Any) -> None:
+            outbox.add_candidate(Candidate(r.image, r.seed, r.index, dict(r.meta)))
+            report(*where, message="candidate")  # wakes the window to show it now
+
+        def on_notice(text: str) -> None:
+            outbox.add_notice(text)
+
+        results = inpaint(
+            model, record, source, req, cancel=cancel, on_progress=on_progress, on_result=on_result, on_notice=on_notice
+        )
+        return [Candidate(r.image, r.seed, r.index, dict(r.meta)) for r in results]
+
+    return run
