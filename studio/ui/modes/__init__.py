@@ -13,6 +13,7 @@ from typing import Any
 
 def install_modes(window: Any) -> None:
     """Give the window every mode this build has."""
-    from studio.ui.modes import classroom
+    from studio.ui.modes import classroom, inpaint
 
     classroom.install(window)
+    inpaint.install(window)
