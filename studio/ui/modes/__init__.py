@@ -17,3 +17,8 @@ def install_modes(window: Any) -> None:
 
     classroom.install(window)
     inpaint.install(window)
+
+    from studio.ui.modes import export_dialog, walk
+
+    walk.install(window)
+    export_dialog.install(window)

@@ -1,0 +1,140 @@
+"""The window's series export and reproduce-from-PNG work, as tasks for the inference thread.
+
+Qt-free and cheap to import: torch and the painting engine are imported inside the functions,
+which run on the worker (``run``) or the file thread (``locate_for_png``). Results are plain
+values and PIL images.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+Run = Callable[[Callable[..., None], Any, Any], Any]
+
+
+@dataclass(frozen=True)
+class SeriesSettings:
+    """One Export series… press: ``count`` paintings with seeds ``seed .. seed+count-1`` into ``folder``."""
+
+    folder: str
+    seed: int
+    count: int = 8
+    style: str | None = None
+    sampler: str = "dpm++"
+    steps: int = 20
+    eta: float = 0.0
+    name: str = "{model}-{style}-{seed}"
+    upscale: int = 1
+    frame: str | None = None
+    seal: bool = False
+    sheet: bool = False
+
+
+@dataclass(frozen=True)
+class SeriesDone:
+    folder: str
+    files: list[str]
+    manifest: str
+    sheet: str | None
+
+
+def series_task(get_cache: Callable[[], Any], record: Any, settings: SeriesSettings) -> Run:
+    """A task running ``export_series``: progress per denoising step, each written painting as a preview."""
+
+    def run(report: Callable[..., None], cancel: Any, device: Any) -> SeriesDone:
+        from studio.engine.export import ExportOptions, export_series
+        from studio.engine.paint import PaintRequest
+
+        model = get_cache().get(record, device)
+        cancel.raise_if_set()
+        diffusion = model.kind == "diffusion"
+        style = settings.style if settings.style in model.styles else None
+        req = PaintRequest(
+            seed=settings.seed,
+            count=settings.count,
+            style=style,
+            sampler=settings.sampler if diffusion else "dpm++",
+            steps=settings.steps if diffusion else 20,
+            eta=settings.eta if diffusion else 0.0,
+        )
+        options = ExportOptions(
+            name=settings.name, upscale=settings.upscale, frame=settings.frame, seal=settings.seal, sheet=settings.sheet
+        )
+        per = req.steps if diffusion else 1
+        total = settings.count * per
+
+        def on_progress(p: Any) -> None:
+            report(min(total, p.done * per + p.step * p.batch_len), total)
+
+        def on_file(item: Any) -> None:
+            report(min(total, (item.painting.index + 1) * per), total, image=item.image, message=item.path.name)
+
+        result = export_series(
+            model, record, req, settings.folder, options, cancel=cancel, on_progress=on_progress, on_file=on_file
+        )
+        return SeriesDone(
+            folder=str(Path(settings.folder)),
+            files=[str(f) for f in result.files],
+            manifest=str(result.manifest),
+            sheet=str(result.sheet) if result.sheet else None,
+        )
+
+    return run
+
+
+@dataclass(frozen=True)
+class Located:
+    meta: dict[str, Any]
+    record: Any  # ModelRecord
+
+
+def locate_for_png(path: str | Path, known: Sequence[Any] = ()) -> Located:
+    """The settings a painted PNG carries and the model that painted it (file thread; one-line errors).
+
+    ``known``: records the window already lists (checkpoints the user opened); one with the
+    painting's weights is preferred, then ``studio.engine.export.locate_model``'s search.
+    """
+    from studio.engine.export import locate_model, read_settings
+
+    meta = read_settings(path)
+    want = meta.get("model_sha256")
+    for record in known:
+        if want and getattr(record, "sha256", None) == want:
+            return Located(meta, record)
+    return Located(meta, locate_model(meta, source=Path(path).name))
+
+
+@dataclass(frozen=True)
+class Repainted:
+    image: Image.Image
+    seed: int
+    identical: bool  # pixel for pixel the same as the PNG it was reproduced from
+    max_difference: int  # largest channel difference (0..255); -1 when the sizes differ
+
+
+def repaint_task(get_cache: Callable[[], Any], located: Located, original: str | Path) -> Run:
+    """A task that paints ``located.meta`` again and compares it with the original PNG's pixels."""
+
+    def run(report: Callable[..., None], cancel: Any, device: Any) -> Repainted:
+        from studio.engine.export import repaint
+
+        model = get_cache().get(located.record, device)
+        cancel.raise_if_set()
+        report(0, 1, message="repainting")
+        image = repaint(model, located.record, located.meta, cancel=cancel)
+        with Image.open(original) as im:
+            before = np.asarray(im.convert("RGB"))
+        after = np.asarray(image.convert("RGB"))
+        if before.shape != after.shape:
+            diff = -1
+        else:
+            diff = int(np.abs(before.astype(np.int16) - after.astype(np.int16)).max()) if before.size else 0
+        return Repainted(image, int(located.meta["seed"]), diff == 0, diff)
+
+    return run

@@ -1,0 +1,471 @@
+"""File → Export series… (Ctrl+Shift+E) and File → Repaint from PNG….
+
+Export series paints ``count`` paintings with the window's model, style and sampling settings
+into a folder through ``studio.engine.export.export_series`` (settings embedded in every PNG,
+manifest.json, optional contact sheet, upscale and framing), as a task with progress and cancel.
+The dialog's choices are remembered in ``<config>/export.json``.
+
+Repaint from PNG reads the settings a painted PNG carries, finds its model, paints it again and
+shows it on the Paint canvas, saying whether it matches the original pixel for pixel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from studio.config import paths
+from studio.engine.jobs import JobEvent
+from studio.engine.series_tasks import Located, Repainted, SeriesDone, SeriesSettings, locate_for_png, repaint_task, series_task
+from studio.ui.images import to_qimage
+from studio.ui.modes.walk import worker_cache
+
+PREFS_NAME = "export.json"
+DEFAULT_NAME = "{model}-{style}-{seed}"
+FRAMINGS = (None, "paper", "scroll")
+
+
+def prefs_path() -> Path:
+    return paths.user_config_dir() / PREFS_NAME
+
+
+def load_prefs() -> dict[str, Any]:
+    try:
+        data = json.loads(prefs_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_prefs(prefs: dict[str, Any]) -> None:
+    path = prefs_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.part")
+        tmp.write_text(json.dumps(prefs, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # remembering choices is a nicety; the export itself does not depend on it
+
+
+class ExportSeriesDialog(QDialog):
+    """Count, seeds, names, folder, sheet, upscale, framing; runs export_series with progress and cancel."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.job: Any = None
+        self.done: SeriesDone | None = None
+        self.written = 0
+        self.count = QSpinBox()
+        self.count.setRange(1, 999)
+        self.seed_edit = QLineEdit()
+        self.seed_edit.setValidator(window.sampling_panel.seed_edit.validator())
+        self.random_seed = QCheckBox()
+        self.random_seed.toggled.connect(lambda on: self.seed_edit.setEnabled(not on))
+        self.name_edit = QLineEdit()
+        self.folder_edit = QLineEdit()
+        self.folder_button = QPushButton()
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.sheet = QCheckBox()
+        self.upscale = QComboBox()
+        for f in (1, 2, 4):
+            self.upscale.addItem(f"{f}×", f)
+        self.framing = QComboBox()
+        for _ in FRAMINGS:
+            self.framing.addItem("")
+        self.seal = QCheckBox()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.preview = QLabel()
+        self.preview.setFixedSize(112, 112)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_button = QPushButton()
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start)
+        self.open_button = QPushButton()
+        self.open_button.clicked.connect(self.open_folder)
+        self.open_button.hide()
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.cancel_or_close)
+
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed_edit, 1)
+        seed_row.addWidget(self.random_seed)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(self.folder_button)
+        self.form = QFormLayout()
+        self.labels = {k: QLabel() for k in ("count", "seed", "name", "folder", "upscale", "framing")}
+        self.form.addRow(self.labels["count"], self.count)
+        self.form.addRow(self.labels["seed"], seed_row)
+        self.form.addRow(self.labels["name"], self.name_edit)
+        self.form.addRow(self.labels["folder"], folder_row)
+        self.form.addRow("", self.sheet)
+        self.form.addRow(self.labels["upscale"], self.upscale)
+        self.form.addRow(self.labels["framing"], self.framing)
+        self.form.addRow("", self.seal)
+        top = QHBoxLayout()
+        top.addLayout(self.form, 1)
+        top.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self._apply_prefs(load_prefs())
+        window.runner.event.connect(self._on_event)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ choices
+    def _apply_prefs(self, p: dict[str, Any]) -> None:
+        def get(key: str, kind: type, default: Any) -> Any:
+            value = p.get(key, default)
+            return value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else default
+
+        self.count.setValue(max(1, min(999, get("count", int, 8))))
+        self.seed_edit.setText(str(get("seed", int, self.window.sampling_panel.seed())))
+        self.random_seed.setChecked(get("random_seed", bool, False))
+        self.name_edit.setText(get("name", str, DEFAULT_NAME) or DEFAULT_NAME)
+        base = self.window.settings.output_dir or str(Path.home())
+        self.folder_edit.setText(get("folder", str, "") or str(Path(base) / "ink-series"))
+        self.sheet.setChecked(get("sheet", bool, True))
+        up = get("upscale", int, 1)
+        self.upscale.setCurrentIndex(max(0, self.upscale.findData(up)))
+        frame = p.get("frame")
+        self.framing.setCurrentIndex(FRAMINGS.index(frame) if frame in FRAMINGS else 0)
+        self.seal.setChecked(get("seal", bool, False))
+
+    def prefs(self) -> dict[str, Any]:
+        return {
+            "count": self.count.value(),
+            "seed": self.seed_value(),
+            "random_seed": self.random_seed.isChecked(),
+            "name": self.name_edit.text().strip() or DEFAULT_NAME,
+            "folder": self.folder_edit.text().strip(),
+            "sheet": self.sheet.isChecked(),
+            "upscale": int(self.upscale.currentData()),
+            "frame": FRAMINGS[self.framing.currentIndex()],
+            "seal": self.seal.isChecked(),
+        }
+
+    def seed_value(self) -> int:
+        try:
+            return max(0, min(2**63 - 1, int(self.seed_edit.text() or "0")))
+        except ValueError:
+            return 0
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Export series into"), self.folder_edit.text() or str(Path.home())
+        )
+        if folder:
+            self.folder_edit.setText(folder)
+
+    def refresh_summary(self) -> None:
+        record = self.window.model_panel.current_record()
+        if record is None:
+            self.summary.setText(self.tr("No model is selected."))
+            return
+        style = self.window.model_panel.current_style() or "—"
+        sp = self.window.sampling_panel
+        if record.kind == "diffusion":
+            how = self.tr("{0} · {1} steps").format(sp.sampler.currentText(), sp.steps.value())
+        else:
+            how = self.tr("GAN, one pass")
+        self.summary.setText(self.tr("Paints with {0} · style {1} · {2} (from the side panel)").format(record.id, style, how))
+
+    # ------------------------------------------------------------------ running
+    def start(self) -> Any:
+        """Queue the export; returns the TaskJob (None when something is missing)."""
+        record = self.window.model_panel.current_record()
+        if record is None:
+            self.set_status(self.tr("Choose a model first."), error=True)
+            return None
+        p = self.prefs()
+        if not p["folder"]:
+            self.set_status(self.tr("Choose a folder to export into."), error=True)
+            return None
+        if p["random_seed"]:
+            p["seed"] = random.SystemRandom().randrange(0, 2**32)
+            self.seed_edit.setText(str(p["seed"]))
+        save_prefs(p)
+        sp = self.window.sampling_panel
+        settings = SeriesSettings(
+            folder=str(Path(p["folder"]).expanduser()),
+            seed=p["seed"],
+            count=p["count"],
+            style=self.window.model_panel.current_style(),
+            sampler=sp.sampler.currentText() or "dpm++",
+            steps=sp.steps.value(),
+            eta=float(sp.eta.value()),
+            name=p["name"],
+            upscale=p["upscale"],
+            frame=p["frame"],
+            seal=p["seal"],
+            sheet=p["sheet"],
+        )
+        self.done, self.written = None, 0
+        self.open_button.hide()
+        self.job = self.window.runner.submit_task(
+            self.tr("Export {0} paintings").format(settings.count), series_task(worker_cache(self.window), record, settings)
+        )
+        self.progress.setValue(0)
+        self.set_status(self.tr("Waiting for the painter…"))
+        self._update_buttons()
+        return self.job
+
+    def cancel_or_close(self) -> None:
+        if self.job is None:
+            self.close()
+            return
+        runner = self.window.runner
+        if runner.current is not None and runner.current.id == self.job.id:
+            runner.cancel_current()
+            self.set_status(self.tr("Cancelling…"))
+        elif runner.remove(self.job.id):
+            self.job = None
+            self.set_status(self.tr("Cancelled before it started."))
+            self._update_buttons()
+
+    def _on_event(self, ev: JobEvent) -> None:
+        if self.job is None or ev.job_id != self.job.id:
+            return
+        if ev.kind == "started":
+            self.set_status(self.tr("Painting…"))
+        elif ev.kind == "progress":
+            self.progress.setValue(int(ev.fraction * 1000))
+            if ev.image is not None:
+                self.written += 1
+                self.set_status(self.tr("Wrote {0}").format(ev.message))
+                pix = QPixmap.fromImage(to_qimage(ev.image))
+                self.preview.setPixmap(
+                    pix.scaled(
+                        self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                    )
+                )
+        elif ev.kind == "finished":
+            self.job = None
+            self.done = ev.meta["result"]
+            self.progress.setValue(1000)
+            extra = self.tr(", a contact sheet") if self.done.sheet else ""
+            self.set_status(
+                self.tr("Done: {0} paintings, manifest.json{1} in {2}").format(len(self.done.files), extra, self.done.folder)
+            )
+            self.open_button.show()
+        elif ev.kind == "cancelled":
+            self.job = None
+            self.progress.setValue(0)
+            self.set_status(
+                self.tr("Cancelled. The {0} paintings written before that are kept and listed in manifest.json.").format(
+                    self.written
+                )
+            )
+            if self.written:
+                self.open_button.show()
+        elif ev.kind == "error":
+            self.job = None
+            self.progress.setValue(0)
+            self.set_status(self.tr("Export failed: {0}").format(ev.message), error=True)
+        self._update_buttons()
+
+    def open_folder(self) -> None:
+        folder = self.done.folder if self.done else self.folder_edit.text()
+        QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #b03a2e;" if error else "")
+        self.status.setText(text)
+
+    def _update_buttons(self) -> None:
+        running = self.job is not None
+        self.export_button.setEnabled(not running)
+        for w in (
+            self.count,
+            self.seed_edit,
+            self.random_seed,
+            self.name_edit,
+            self.folder_edit,
+            self.folder_button,
+            self.sheet,
+            self.upscale,
+            self.framing,
+            self.seal,
+        ):
+            w.setEnabled(not running)
+        if not running:
+            self.seed_edit.setEnabled(not self.random_seed.isChecked())
+        self.close_button.setText(self.tr("Cancel") if running else self.tr("Close"))
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        self.refresh_summary()
+        super().showEvent(event)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        if self.job is not None:
+            event.ignore()  # an export in progress is cancelled with Cancel, not lost behind a closed dialog
+            self.cancel_or_close()
+            return
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Esc
+        if self.job is not None:
+            self.cancel_or_close()
+            return
+        super().reject()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Export series"))
+        self.labels["count"].setText(self.tr("Paintings"))
+        self.labels["seed"].setText(self.tr("First seed"))
+        self.random_seed.setText(self.tr("Random"))
+        self.labels["name"].setText(self.tr("File names"))
+        self.name_edit.setToolTip(self.tr("Fields: {model} {style} {seed} {sampler} {steps}"))
+        self.labels["folder"].setText(self.tr("Folder"))
+        self.folder_button.setText(self.tr("Choose…"))
+        self.sheet.setText(self.tr("Contact sheet (a grid with seed captions)"))
+        self.labels["upscale"].setText(self.tr("Upscale"))
+        self.labels["framing"].setText(self.tr("Framing"))
+        for i, text in enumerate((self.tr("None"), self.tr("Xuan paper"), self.tr("Hanging scroll"))):
+            self.framing.setItemText(i, text)
+        self.seal.setText(self.tr("Seal stamp (印章)"))
+        self.export_button.setText(self.tr("Export"))
+        self.open_button.setText(self.tr("Open folder"))
+        self.refresh_summary()
+        self._update_buttons()
+
+
+class SeriesActions(QObject):
+    """The two File-menu actions, retitled when the language changes."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialog: ExportSeriesDialog | None = None
+        self.repaint_job: Any = None
+        self.last_repaint: Repainted | None = None
+        self.act_export = QAction(window)
+        self.act_export.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.act_export.triggered.connect(self.show_dialog)
+        self.act_repaint = QAction(window)
+        self.act_repaint.triggered.connect(self.repaint_dialog)
+        menu = window.file_menu
+        actions = menu.actions()
+        quit_index = actions.index(window.act_quit) if window.act_quit in actions else len(actions)
+        before = actions[quit_index - 1] if quit_index > 0 and actions[quit_index - 1].isSeparator() else window.act_quit
+        menu.insertSeparator(before)
+        menu.insertAction(before, self.act_export)
+        menu.insertAction(before, self.act_repaint)
+        window.runner.event.connect(self._on_event)
+        window.installEventFilter(self)
+        self.retranslate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.window and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return False
+
+    def retranslate(self) -> None:
+        self.act_export.setText(self.tr("Export series…"))
+        self.act_export.setToolTip(self.tr("Paint a numbered series into a folder, with a manifest and a contact sheet"))
+        self.act_repaint.setText(self.tr("Repaint from PNG…"))
+        self.act_repaint.setToolTip(self.tr("Paint a painting again from the settings its PNG carries"))
+
+    # ------------------------------------------------------------------ export series
+    def show_dialog(self) -> ExportSeriesDialog:
+        if self.dialog is None:
+            self.dialog = ExportSeriesDialog(self.window)
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog
+
+    # ------------------------------------------------------------------ reproduce from a PNG
+    def repaint_dialog(self) -> None:
+        folder = self.window.settings.output_dir or str(Path.home())
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("Repaint from PNG"), folder, self.tr("Paintings (*.png);;All files (*)")
+        )
+        if path:
+            self.repaint_from_png(path)
+
+    def repaint_from_png(self, path: str | Path) -> None:
+        """Find the painting's model off the GUI thread, then paint it again as a task."""
+        path = Path(path)
+        known = list(self.window.model_panel.records())
+        self.window.modes.setCurrentWidget(self.window.paint_page)
+
+        def located(result: Located | None, error: str | None) -> None:
+            if error is not None or result is None:
+                self.window.show_error(self.tr("Cannot repaint {0}: {1}").format(path.name, error))
+                return
+            self._repaint_source = path
+            self.repaint_job = self.window.runner.submit_task(
+                self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.window), result, path)
+            )
+
+        self.window.runner.run_io(lambda: locate_for_png(path, known), located)
+
+    def _on_event(self, ev: JobEvent) -> None:
+        if self.repaint_job is None or ev.job_id != self.repaint_job.id:
+            return
+        if ev.kind == "finished":
+            self.repaint_job = None
+            result: Repainted = ev.meta["result"]
+            self.last_repaint = result
+            name = self._repaint_source.name
+            self.window.canvas.set_image(result.image, caption=self.tr("seed {0} · repainted from {1}").format(result.seed, name))
+            if result.identical:
+                self.window.show_info(self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
+            elif result.max_difference < 0:
+                self.window.show_info(self.tr("Repainted {0}: the original has a different size.").format(name))
+            else:
+                self.window.show_info(
+                    self.tr(
+                        "Repainted {0}: differs from the original by up to {1}/255 (another device or library version?)."
+                    ).format(name, result.max_difference)
+                )
+        elif ev.kind in ("cancelled", "error"):
+            self.repaint_job = None
+
+
+def install(window: Any) -> None:
+    """File → Export series… (Ctrl+Shift+E) and File → Repaint from PNG…."""
+    window.series_actions = SeriesActions(window)

@@ -1,0 +1,196 @@
+# ruff: noqa: F811  (fixtures imported from windowkit are used as test arguments)
+"""The Walk tab, driven as a user would: a tiny real model renders the walk on the inference thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from windowkit import WAIT_MS, make_window, record_events, tiny_bundled, wait_idle  # noqa: F401
+
+from studio.engine.walk_tasks import EASINGS, WALK_SAMPLERS, WalkSettings, parse_seeds, total_frames
+
+
+def walk_setup(window, seeds: str = "3, 4", frames: int = 3, steps: int = 2):  # type: ignore[no-untyped-def]
+    page = window.walk_page
+    window.modes.setCurrentWidget(page)
+    page.seeds_edit.setText(seeds)
+    page.frames_spin.setValue(frames)
+    page.steps_spin.setValue(steps)
+    page.sampler_combo.setCurrentText("ddim")
+    page.loop_check.setChecked(False)
+    return page
+
+
+def cancel_at_first_progress(window, job_of):  # type: ignore[no-untyped-def]
+    """Cancel on the worker thread the moment the job first reports progress (deterministic, no race)."""
+
+    def on_posted(ev) -> None:  # type: ignore[no-untyped-def]
+        job = job_of()
+        if job is not None and ev.job_id == job.id and ev.kind == "progress":
+            window.runner.cancel_current()
+
+    window.runner._posted.connect(on_posted, Qt.ConnectionType.DirectConnection)
+    return on_posted
+
+
+def test_constants_match_the_engine() -> None:
+    from studio.engine import walk
+
+    assert WALK_SAMPLERS == walk.DETERMINISTIC_SAMPLERS and EASINGS == walk.EASINGS
+    for seeds, frames, loop, style_walk in [
+        ((1, 2, 3), 12, True, None),
+        ((1, 2, 3), 12, False, None),
+        ((5,), 4, False, ("light", "dark")),
+        ((5,), 4, True, ("light", "dark")),
+        ((1, 2), 1, False, None),
+    ]:
+        s = WalkSettings(seeds=seeds, frames=frames, loop=loop, style_walk=style_walk)
+        keys = 2 if style_walk and len(seeds) == 1 else len(seeds)
+        assert total_frames(s) == walk.frame_count(keys, frames, loop)
+    assert parse_seeds("7, 8 9，10") == (7, 8, 9, 10)
+
+
+def test_walk_renders_plays_and_scrubs(qtbot, make_window) -> None:
+    window = make_window()
+    events = record_events(window)
+    page = walk_setup(window, "3, 4, 5", frames=3)
+    assert "7 frames" in page.count_label.text()
+    job = page.render()
+    assert job is not None and not page.render_button.isEnabled()
+    wait_idle(qtbot, window)
+    kinds = [e.kind for e in events if e.job_id == job.id]
+    assert kinds[0] == "started" and kinds[-1] == "finished", kinds
+    previews = [e for e in events if e.job_id == job.id and e.kind == "progress" and e.image is not None]
+    assert len(previews) >= 1 and all(e.image.size == (16, 16) for e in previews)
+
+    # (3 keyframes - 1) * 3 + 1 frames, each a 16 px painting, shown and playing in the tab
+    assert len(page.frames) == 7 and {f.size for f in page.frames} == {(16, 16)}
+    assert "Smoothness" in page.smooth_label.text() and page.result.smoothness_ratio >= 1.0
+    assert page.slider.maximum() == 6 and page.export_button.isEnabled()
+
+    # frame 0 is the painting `generate --seed 3` makes with the same sampler and steps
+    from studio.engine.paint import PaintRequest, paint_series
+    from studio.models.catalog import resolve
+    from studio.models.loaders import load_checkpoint
+
+    record = resolve("tiny")
+    model = load_checkpoint(record.path)
+    style = window.model_panel.current_style()
+    (p,) = paint_series(model, record, PaintRequest(seed=3, style=style, sampler="ddim", steps=2))
+    assert np.array_equal(np.asarray(page.frames[0]), np.asarray(p.image))
+
+    # it plays: the shown frame advances on the timer
+    assert page.playing
+    start = page.shown_index
+    qtbot.waitUntil(lambda: page.shown_index != start, timeout=5000)
+    # Space pauses; the slider scrubs to a frame
+    page.canvas.setFocus()
+    qtbot.keyClick(page.canvas, Qt.Key.Key_Space)
+    assert not page.playing and not page.play_button.isChecked()
+    page.slider.setValue(4)
+    assert page.shown_index == 4 and page.frame_label.text() == "5 / 7"
+    qtbot.wait(300)
+    assert page.shown_index == 4  # paused stays put
+    qtbot.keyClick(page.canvas, Qt.Key.Key_Space)
+    assert page.playing
+
+
+def test_style_walk_and_bad_seeds(qtbot, make_window) -> None:
+    window = make_window()
+    page = walk_setup(window, "11", frames=2)
+    assert "Give two seeds" in page.count_label.text()
+    assert page.render() is None and "two seeds" in page.message_text
+    page.seeds_edit.setText("1, x")
+    assert page.render() is None and "'x' is not a seed" in page.message_text
+    page.seeds_edit.setText("11")
+    assert page.style_walk_check.isEnabled()  # the tiny model has light and dark
+    page.style_walk_check.setChecked(True)
+    assert "3 frames" in page.count_label.text()
+    page.render()
+    wait_idle(qtbot, window)
+    # one seed morphs from light to dark: the ends are that seed painted in each style
+    from studio.engine.paint import PaintRequest, paint_series
+    from studio.models.catalog import resolve
+    from studio.models.loaders import load_checkpoint
+
+    record = resolve("tiny")
+    model = load_checkpoint(record.path)
+    assert len(page.frames) == 3
+    for style, frame in (("light", page.frames[0]), ("dark", page.frames[-1])):
+        (p,) = paint_series(model, record, PaintRequest(seed=11, style=style, sampler="ddim", steps=2))
+        assert np.array_equal(np.asarray(frame), np.asarray(p.image))
+
+
+def test_gallery_paintings_become_keyframes(qtbot, make_window) -> None:
+    from windowkit import set_job
+
+    window = make_window()
+    set_job(window, seed=40, count=2, steps=2)
+    window.generate()
+    wait_idle(qtbot, window)
+    page = window.walk_page
+    assert page.pick_list.count() == 2
+    assert "seed 40" in page.pick_list.item(0).text()
+    page.seeds_edit.setText("")
+    page.pick_list.selectAll()
+    page.add_selected()
+    assert page.seeds_edit.text() == "40, 41"
+
+
+def test_cancel_render_and_export_leave_nothing(qtbot, make_window, tmp_path: Path) -> None:
+    window = make_window()
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    page = walk_setup(window, "1, 2", frames=4)
+    hook = cancel_at_first_progress(window, lambda: page.render_job)
+    page.render()
+    wait_idle(qtbot, window)
+    assert page.frames == [] and "cancelled" in page.message_text.lower() and page.progress.format() == "Cancelled"
+    assert page.render_button.isEnabled() and not page.export_button.isEnabled()
+
+    window.runner._posted.disconnect(hook)
+    page.render()
+    wait_idle(qtbot, window)
+    assert len(page.frames) == 5
+
+    # a good export: the GIF reads back with every frame, upscaled
+    from studio.engine.animation import read_frame_count
+
+    out = tmp_path / "walk.gif"
+    page.upscale_combo.setCurrentIndex(1)
+    page.export_to(out)
+    qtbot.waitUntil(lambda: page.last_export is not None, timeout=WAIT_MS)
+    wait_idle(qtbot, window)
+    assert read_frame_count(out) == (5, (32, 32))
+
+    # a cancelled export leaves no file, not even a hidden temporary one
+    cancel_at_first_progress(window, lambda: page.export_job)
+    frames_dir = tmp_path / "frames"
+    page.export_to(frames_dir)
+    qtbot.waitUntil(lambda: "Export cancelled" in page.message_text, timeout=WAIT_MS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["walk.gif"]
+
+    # a bad target is one line, before anything is queued
+    page.export_to(tmp_path / "walk.bmp")
+    qtbot.waitUntil(lambda: "Cannot export" in page.message_text, timeout=WAIT_MS)
+    assert "\n" not in page.message_text and ".gif" in page.message_text
+    assert page.export_job is None
+
+
+def test_language_switch_retitles_the_tab(qtbot, make_window) -> None:
+    window = make_window()
+    page = window.walk_page
+    index = window.modes.indexOf(page)
+    assert window.modes.tabText(index) == "Walk"
+    assert page.render_button.text() == "Render walk"
+    window.set_language("zh_CN")
+    try:
+        assert window.modes.tabText(index) == "漫游"
+        assert page.render_button.text() == "渲染漫游"
+        assert window.series_actions.act_export.text() == "导出系列…"
+    finally:
+        window.set_language("en")
+    assert window.modes.tabText(index) == "Walk"
+    assert window.series_actions.act_export.text() == "Export series…"
