@@ -57,7 +57,7 @@ def test_walk_renders_plays_and_scrubs(qtbot, make_window) -> None:
     events = record_events(window)
     page = walk_setup(window, "3, 4, 5", frames=3)
     assert "7 frames" in page.count_label.text()
-    job = page.render()
+    job = page.start_render()
     assert job is not None and not page.render_button.isEnabled()
     wait_idle(qtbot, window)
     kinds = [e.kind for e in events if e.job_id == job.id]
@@ -101,14 +101,14 @@ def test_style_walk_and_bad_seeds(qtbot, make_window) -> None:
     window = make_window()
     page = walk_setup(window, "11", frames=2)
     assert "Give two seeds" in page.count_label.text()
-    assert page.render() is None and "two seeds" in page.message_text
+    assert page.start_render() is None and "two seeds" in page.message_text
     page.seeds_edit.setText("1, x")
-    assert page.render() is None and "'x' is not a seed" in page.message_text
+    assert page.start_render() is None and "'x' is not a seed" in page.message_text
     page.seeds_edit.setText("11")
     assert page.style_walk_check.isEnabled()  # the tiny model has light and dark
     page.style_walk_check.setChecked(True)
     assert "3 frames" in page.count_label.text()
-    page.render()
+    page.start_render()
     wait_idle(qtbot, window)
     # one seed morphs from light to dark: the ends are that seed painted in each style
     from studio.engine.paint import PaintRequest, paint_series
@@ -145,13 +145,13 @@ def test_cancel_render_and_export_leave_nothing(qtbot, make_window, tmp_path: Pa
     tmp_path.mkdir()
     page = walk_setup(window, "1, 2", frames=4)
     hook = cancel_at_first_progress(window, lambda: page.render_job)
-    page.render()
+    page.start_render()
     wait_idle(qtbot, window)
     assert page.frames == [] and "cancelled" in page.message_text.lower() and page.progress.format() == "Cancelled"
     assert page.render_button.isEnabled() and not page.export_button.isEnabled()
 
     window.runner._posted.disconnect(hook)
-    page.render()
+    page.start_render()
     wait_idle(qtbot, window)
     assert len(page.frames) == 5
 

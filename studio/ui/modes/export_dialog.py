@@ -73,9 +73,9 @@ class ExportSeriesDialog(QDialog):
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
-        self.window = window
+        self.win = window
         self.job: Any = None
-        self.done: SeriesDone | None = None
+        self.finished_series: SeriesDone | None = None
         self.written = 0
         self.count = QSpinBox()
         self.count.setRange(1, 999)
@@ -156,10 +156,10 @@ class ExportSeriesDialog(QDialog):
             return value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else default
 
         self.count.setValue(max(1, min(999, get("count", int, 8))))
-        self.seed_edit.setText(str(get("seed", int, self.window.sampling_panel.seed())))
+        self.seed_edit.setText(str(get("seed", int, self.win.sampling_panel.seed())))
         self.random_seed.setChecked(get("random_seed", bool, False))
         self.name_edit.setText(get("name", str, DEFAULT_NAME) or DEFAULT_NAME)
-        base = self.window.settings.output_dir or str(Path.home())
+        base = self.win.settings.output_dir or str(Path.home())
         self.folder_edit.setText(get("folder", str, "") or str(Path(base) / "ink-series"))
         self.sheet.setChecked(get("sheet", bool, True))
         up = get("upscale", int, 1)
@@ -195,12 +195,12 @@ class ExportSeriesDialog(QDialog):
             self.folder_edit.setText(folder)
 
     def refresh_summary(self) -> None:
-        record = self.window.model_panel.current_record()
+        record = self.win.model_panel.current_record()
         if record is None:
             self.summary.setText(self.tr("No model is selected."))
             return
-        style = self.window.model_panel.current_style() or "—"
-        sp = self.window.sampling_panel
+        style = self.win.model_panel.current_style() or "—"
+        sp = self.win.sampling_panel
         if record.kind == "diffusion":
             how = self.tr("{0} · {1} steps").format(sp.sampler.currentText(), sp.steps.value())
         else:
@@ -210,7 +210,7 @@ class ExportSeriesDialog(QDialog):
     # ------------------------------------------------------------------ running
     def start(self) -> Any:
         """Queue the export; returns the TaskJob (None when something is missing)."""
-        record = self.window.model_panel.current_record()
+        record = self.win.model_panel.current_record()
         if record is None:
             self.set_status(self.tr("Choose a model first."), error=True)
             return None
@@ -222,12 +222,12 @@ class ExportSeriesDialog(QDialog):
             p["seed"] = random.SystemRandom().randrange(0, 2**32)
             self.seed_edit.setText(str(p["seed"]))
         save_prefs(p)
-        sp = self.window.sampling_panel
+        sp = self.win.sampling_panel
         settings = SeriesSettings(
             folder=str(Path(p["folder"]).expanduser()),
             seed=p["seed"],
             count=p["count"],
-            style=self.window.model_panel.current_style(),
+            style=self.win.model_panel.current_style(),
             sampler=sp.sampler.currentText() or "dpm++",
             steps=sp.steps.value(),
             eta=float(sp.eta.value()),
@@ -237,10 +237,10 @@ class ExportSeriesDialog(QDialog):
             seal=p["seal"],
             sheet=p["sheet"],
         )
-        self.done, self.written = None, 0
+        self.finished_series, self.written = None, 0
         self.open_button.hide()
-        self.job = self.window.runner.submit_task(
-            self.tr("Export {0} paintings").format(settings.count), series_task(worker_cache(self.window), record, settings)
+        self.job = self.win.runner.submit_task(
+            self.tr("Export {0} paintings").format(settings.count), series_task(worker_cache(self.win), record, settings)
         )
         self.progress.setValue(0)
         self.set_status(self.tr("Waiting for the painter…"))
@@ -251,7 +251,7 @@ class ExportSeriesDialog(QDialog):
         if self.job is None:
             self.close()
             return
-        runner = self.window.runner
+        runner = self.win.runner
         if runner.current is not None and runner.current.id == self.job.id:
             runner.cancel_current()
             self.set_status(self.tr("Cancelling…"))
@@ -278,11 +278,13 @@ class ExportSeriesDialog(QDialog):
                 )
         elif ev.kind == "finished":
             self.job = None
-            self.done = ev.meta["result"]
+            self.finished_series = ev.meta["result"]
             self.progress.setValue(1000)
-            extra = self.tr(", a contact sheet") if self.done.sheet else ""
+            extra = self.tr(", a contact sheet") if self.finished_series.sheet else ""
             self.set_status(
-                self.tr("Done: {0} paintings, manifest.json{1} in {2}").format(len(self.done.files), extra, self.done.folder)
+                self.tr("Done: {0} paintings, manifest.json{1} in {2}").format(
+                    len(self.finished_series.files), extra, self.finished_series.folder
+                )
             )
             self.open_button.show()
         elif ev.kind == "cancelled":
@@ -302,7 +304,7 @@ class ExportSeriesDialog(QDialog):
         self._update_buttons()
 
     def open_folder(self) -> None:
-        folder = self.done.folder if self.done else self.folder_edit.text()
+        folder = self.finished_series.folder if self.finished_series else self.folder_edit.text()
         QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
     def set_status(self, text: str, error: bool = False) -> None:
@@ -377,7 +379,7 @@ class SeriesActions(QObject):
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
-        self.window = window
+        self.win = window
         self.dialog: ExportSeriesDialog | None = None
         self.repaint_job: Any = None
         self.last_repaint: Repainted | None = None
@@ -398,7 +400,7 @@ class SeriesActions(QObject):
         self.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.window and event.type() == QEvent.Type.LanguageChange:
+        if watched is self.win and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False
 
@@ -411,7 +413,7 @@ class SeriesActions(QObject):
     # ------------------------------------------------------------------ export series
     def show_dialog(self) -> ExportSeriesDialog:
         if self.dialog is None:
-            self.dialog = ExportSeriesDialog(self.window)
+            self.dialog = ExportSeriesDialog(self.win)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
@@ -419,9 +421,9 @@ class SeriesActions(QObject):
 
     # ------------------------------------------------------------------ reproduce from a PNG
     def repaint_dialog(self) -> None:
-        folder = self.window.settings.output_dir or str(Path.home())
+        folder = self.win.settings.output_dir or str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self.window, self.tr("Repaint from PNG"), folder, self.tr("Paintings (*.png);;All files (*)")
+            self.win, self.tr("Repaint from PNG"), folder, self.tr("Paintings (*.png);;All files (*)")
         )
         if path:
             self.repaint_from_png(path)
@@ -429,19 +431,19 @@ class SeriesActions(QObject):
     def repaint_from_png(self, path: str | Path) -> None:
         """Find the painting's model off the GUI thread, then paint it again as a task."""
         path = Path(path)
-        known = list(self.window.model_panel.records())
-        self.window.modes.setCurrentWidget(self.window.paint_page)
+        known = list(self.win.model_panel.records())
+        self.win.modes.setCurrentWidget(self.win.paint_page)
 
         def located(result: Located | None, error: str | None) -> None:
             if error is not None or result is None:
-                self.window.show_error(self.tr("Cannot repaint {0}: {1}").format(path.name, error))
+                self.win.show_error(self.tr("Cannot repaint {0}: {1}").format(path.name, error))
                 return
             self._repaint_source = path
-            self.repaint_job = self.window.runner.submit_task(
-                self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.window), result, path)
+            self.repaint_job = self.win.runner.submit_task(
+                self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.win), result, path)
             )
 
-        self.window.runner.run_io(lambda: locate_for_png(path, known), located)
+        self.win.runner.run_io(lambda: locate_for_png(path, known), located)
 
     def _on_event(self, ev: JobEvent) -> None:
         if self.repaint_job is None or ev.job_id != self.repaint_job.id:
@@ -451,13 +453,13 @@ class SeriesActions(QObject):
             result: Repainted = ev.meta["result"]
             self.last_repaint = result
             name = self._repaint_source.name
-            self.window.canvas.set_image(result.image, caption=self.tr("seed {0} · repainted from {1}").format(result.seed, name))
+            self.win.canvas.set_image(result.image, caption=self.tr("seed {0} · repainted from {1}").format(result.seed, name))
             if result.identical:
-                self.window.show_info(self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
+                self.win.show_info(self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
             elif result.max_difference < 0:
-                self.window.show_info(self.tr("Repainted {0}: the original has a different size.").format(name))
+                self.win.show_info(self.tr("Repainted {0}: the original has a different size.").format(name))
             else:
-                self.window.show_info(
+                self.win.show_info(
                     self.tr(
                         "Repainted {0}: differs from the original by up to {1}/255 (another device or library version?)."
                     ).format(name, result.max_difference)

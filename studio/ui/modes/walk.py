@@ -75,7 +75,7 @@ class WalkPage(QWidget):
 
     def __init__(self, window: Any) -> None:
         super().__init__()
-        self.window = window
+        self.win = window
         self.result: RenderedWalk | None = None
         self.frames: list[Image.Image] = []
         self.shown_index = -1
@@ -170,7 +170,7 @@ class WalkPage(QWidget):
         self.render_button = QPushButton()
         self.render_button.setObjectName("generateButton")
         self.render_button.setMinimumHeight(36)
-        self.render_button.clicked.connect(self.render)
+        self.render_button.clicked.connect(self.start_render)
         self.export_button = QPushButton()
         self.export_button.clicked.connect(self.export_dialog)
         wl.addWidget(self.render_button)
@@ -240,7 +240,7 @@ class WalkPage(QWidget):
     # ------------------------------------------------------------------ keyframes
     def refresh_gallery(self, *_args: Any) -> None:
         """Mirror the gallery's paintings (thumbnail, seed) as keyframe choices."""
-        gallery = self.window.gallery
+        gallery = self.win.gallery
         if not (shiboken6.isValid(gallery) and shiboken6.isValid(self.pick_list)):
             return  # the window is being torn down
         self.pick_list.clear()
@@ -292,7 +292,7 @@ class WalkPage(QWidget):
             frames=self.frames_spin.value(),
             loop=self.loop_check.isChecked(),
             easing=self.easing_combo.currentData(),
-            style=self.window.model_panel.current_style(),
+            style=self.win.model_panel.current_style(),
             style_walk=style_walk,
             sampler=self.sampler_combo.currentText(),
             steps=self.steps_spin.value(),
@@ -315,27 +315,27 @@ class WalkPage(QWidget):
         self._update_count()
 
     # ------------------------------------------------------------------ render
-    def render(self) -> Any:
+    def start_render(self) -> Any:
         """Queue the walk on the inference thread; its frames play here when it is done."""
-        record = self.window.model_panel.current_record()
+        record = self.win.model_panel.current_record()
         if record is None:
             self.show_message(self.tr("Choose a model first."), error=True)
             return None
         try:
             settings = self.walk_settings()
-            run = render_task(worker_cache(self.window), record, settings)
+            run = render_task(worker_cache(self.win), record, settings)
         except StudioError as exc:
             self.show_message(str(exc), error=True)
             return None
         self.hide_message()
-        self.render_job = self.window.runner.submit_task(self.tr("Walk of {0} frames").format(total_frames(settings)), run)
+        self.render_job = self.win.runner.submit_task(self.tr("Walk of {0} frames").format(total_frames(settings)), run)
         self.progress.setValue(0)
-        self.progress.setFormat(self.tr("Waiting for the painter…") if self.window.runner.current is not self.render_job else "")
+        self.progress.setFormat(self.tr("Waiting for the painter…") if self.win.runner.current is not self.render_job else "")
         self._update_buttons()
         return self.render_job
 
     def cancel(self) -> None:
-        runner = self.window.runner
+        runner = self.win.runner
         for job in (self.render_job, self.export_job):
             if job is None:
                 continue
@@ -495,7 +495,7 @@ class WalkPage(QWidget):
             self.tr("WebP animation (*.webp)"),
             self.tr("PNG frames in a new folder (*)"),
         ]
-        folder = Path(self.window.settings.output_dir) if self.window.settings.output_dir else Path.home()
+        folder = Path(self.win.settings.output_dir) if self.win.settings.output_dir else Path.home()
         target, chosen = QFileDialog.getSaveFileName(self, self.tr("Export walk"), str(folder / "walk.gif"), ";;".join(filters))
         if not target:
             return
@@ -525,11 +525,11 @@ class WalkPage(QWidget):
                 return
             self.hide_message()
             run = export_task(frames, out, fps=fps, upscale=upscale, meta=meta)
-            self.export_job = self.window.runner.submit_task(self.tr("Export {0}").format(out.name), run)
-            self.window.settings.output_dir = str(out.parent)
+            self.export_job = self.win.runner.submit_task(self.tr("Export {0}").format(out.name), run)
+            self.win.settings.output_dir = str(out.parent)
             self._update_buttons()
 
-        self.window.runner.run_io(lambda: check_animation_target(out), checked)
+        self.win.runner.run_io(lambda: check_animation_target(out), checked)
 
     # ------------------------------------------------------------------ messages, state, language
     def show_message(self, text: str, error: bool = False) -> None:
@@ -573,7 +573,7 @@ class WalkPage(QWidget):
         )
 
     def retranslate(self) -> None:
-        tabs = self.window.modes
+        tabs = self.win.modes
         index = tabs.indexOf(self)
         if index >= 0:
             tabs.setTabText(index, self.tr("Walk"))
@@ -603,7 +603,7 @@ class WalkPage(QWidget):
             "The frames play here; Space plays and pauses, the slider scrubs."
         )
         self.canvas.update()
-        if not self.window.runner.busy and self.render_job is None and self.export_job is None:
+        if not self.win.runner.busy and self.render_job is None and self.export_job is None:
             self.progress.setFormat(self.tr("Ready"))
         self.retranslate_style_walk()
         self._sync_play_button()
