@@ -302,8 +302,43 @@ def test_language_switch_retitles_the_tab(qtbot, make_window) -> None:
     index = window.modes.indexOf(page)
     window.set_language("zh_CN")
     try:
-        assert window.modes.tabText(index) == "局部重绘"
-        assert page.generate_button.text() == "重绘"
+        qtbot.waitUntil(lambda: window.modes.tabText(index) == "局部重绘", timeout=5000)  # LanguageChange is posted
+        assert page.generate_button.text() == "局部重绘" and page.tool_buttons["lasso"].text() == "套索"
     finally:
         window.set_language("en")
-    assert window.modes.tabText(index) == "Inpaint"
+    qtbot.waitUntil(lambda: window.modes.tabText(index) == "Inpaint", timeout=5000)
+    assert page.generate_button.text() == "Inpaint"
+
+
+def test_the_gallery_menu_sends_a_painting_to_inpaint(qtbot, make_window) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+
+    from studio.engine.pngmeta import save_png
+    from studio.ui.gallery import make_thumbnail
+
+    window = make_window()
+    gallery_dir().mkdir(parents=True, exist_ok=True)
+    path = save_png(painting(32, 24), {"seed": 5, "model": "tiny"}, gallery_dir() / "scroll.png")
+    window.gallery.add_entry(path, {"seed": 5, "model": "tiny"}, make_thumbnail(painting(32, 24)))
+    item_pos = window.gallery.visualItemRect(window.gallery.item(0)).center()
+    seen = []
+
+    def choose() -> None:
+        menu = QApplication.activePopupWidget()
+        seen.extend(a.text() for a in menu.actions())
+        action = next(a for a in menu.actions() if a.objectName() == "inpaintFromGallery")
+        menu.close()
+        action.trigger()
+
+    QTimer.singleShot(200, choose)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, item_pos, window.gallery.viewport().mapToGlobal(item_pos))
+    QApplication.sendEvent(window.gallery.viewport(), event)
+    qtbot.waitUntil(lambda: window.inpaint_page.painting is not None, timeout=WAIT_MS)
+    assert seen[0] == "Inpaint…" and "Save as PNG…" in seen
+    assert window.inpaint_page.painting.size == (32, 24) and window.modes.currentWidget() is window.inpaint_page
+
+    # the button lists the gallery's paintings too
+    page = window.inpaint_page
+    page._fill_gallery_menu()
+    assert [a.text() for a in page.gallery_menu.actions()] == ["seed 5 · scroll.png"]

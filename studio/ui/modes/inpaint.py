@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -124,10 +124,12 @@ class InpaintPage(QWidget):
             self.tool_group.addButton(b)
             self.tool_buttons[name] = b
         self.tool_buttons["brush"].setIcon(icon("brush"))
+        self.tool_buttons["brush"].setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.tool_buttons["brush"].setChecked(True)
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(1, 256)
         self.size_slider.setValue(self.canvas.brush_size)
+        self.size_slider.setMinimumWidth(80)
         self.size_slider.setMaximumWidth(140)
         self.size_slider.valueChanged.connect(self.canvas.set_brush_size)
         self.size_label = QLabel()
@@ -344,9 +346,7 @@ class InpaintPage(QWidget):
             self.tr("blend: fast, any sampler · repaint: RePaint, slower, more coherent · invert: GAN latent search")
         )
         self.jumps.setToolTip(self.tr("Resampling passes that let the hole and its surroundings agree"))
-        self.help_label.setText(
-            self.tr("Candidate k uses seed + k. Pixels away from the mask stay exactly as in the original.")
-        )
+        self.help_label.setText(self.tr("Candidate k uses seed + k. Pixels away from the mask stay exactly as in the original."))
         if self.job_id == 0:
             self.progress.setFormat(self.tr("Ready"))
         self._caption()
@@ -705,9 +705,44 @@ class InpaintPage(QWidget):
             return None
 
 
+class GalleryMenuHook(QObject):
+    """Adds "Inpaint…" to the gallery's right-click menu without touching the gallery's code.
+
+    The gallery builds a fresh QMenu (its child) per right click; the viewport's ContextMenu event
+    comes first (it tells which painting), and the menu's ChildPolished arrives before it shows.
+    """
+
+    def __init__(self, gallery: Any, page: InpaintPage) -> None:
+        super().__init__(page)
+        self.gallery, self.page = gallery, page
+        self._path: Path | None = None
+        gallery.viewport().installEventFilter(self)
+        gallery.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.ContextMenu and obj is self.gallery.viewport():
+            item = self.gallery.itemAt(event.pos())
+            self._path = Path(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+        elif kind == QEvent.Type.ChildPolished and obj is self.gallery:
+            menu = event.child()
+            if isinstance(menu, QMenu) and self._path is not None and not menu.property("inpaintAdded"):
+                menu.setProperty("inpaintAdded", True)
+                path = self._path
+                action = QAction(self.tr("Inpaint…"), menu)
+                action.setObjectName("inpaintFromGallery")
+                action.triggered.connect(lambda _=False, p=path: self.page.open_path(p))
+                first = menu.actions()[0] if menu.actions() else None
+                menu.insertAction(first, action)
+                if first is not None:
+                    menu.insertSeparator(first)
+        return False
+
+
 def install(window: Any) -> None:
     """Add the Inpaint tab to ``window``."""
     page = InpaintPage(window)
     window.inpaint_page = page
     window.add_mode(page, "Inpaint")
+    page.gallery_hook = GalleryMenuHook(window.gallery, page)
     page.retranslate()  # now that the tab exists, in the current language

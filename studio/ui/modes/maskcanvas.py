@@ -232,9 +232,7 @@ class MaskCanvas(QWidget):
         if not self.has_image() or event.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
             return super().mousePressEvent(event)
         p = self.to_image(event.position())
-        self._subtract = event.button() == Qt.MouseButton.RightButton or bool(
-            event.modifiers() & Qt.KeyboardModifier.AltModifier
-        )
+        self._subtract = event.button() == Qt.MouseButton.RightButton or bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
         self._before_edit = self.mask.copy()
         if self.tool in ("brush", "eraser"):
             erase = (self.tool == "eraser") != self._subtract
@@ -297,7 +295,9 @@ class MaskCanvas(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scale() < 1)
         if self._original is None:
             p.setPen(self.palette().color(self.palette().ColorRole.PlaceholderText))
-            p.drawText(self.rect().adjusted(16, 16, -16, -16), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.placeholder)
+            p.drawText(
+                self.rect().adjusted(16, 16, -16, -16), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.placeholder
+            )
             return
         target = self._target()
         shown = self.shown_image()
