@@ -33,6 +33,16 @@ def test_classroom_tab_and_presentation_action_are_installed(qtbot, make_window)
     action = next(a for a in window.view_menu.actions() if a.text() == "Presentation")
     assert action.shortcut().toString() == "F5"
 
+    window.set_language("zh_CN")  # tab, views, action and the presentation's captions follow the app language
+    qtbot.waitUntil(lambda: "课堂" in [window.modes.tabText(i) for i in range(window.modes.count())], timeout=5000)
+    assert page.views.tabText(0) == "去噪胶片" and action.text() == "演示模式"
+    view = page.present()
+    assert view.generate_button.text() == "作画 (空格)" and view.caption.text() == "按空格键作画"
+    view.leave()
+    window.set_language("en")
+    qtbot.waitUntil(lambda: view.generate_button.text() == "Paint (Space)", timeout=5000)
+    assert page.views.tabText(1) == "Forward process" and view.generate_button.text() == "Paint (Space)"
+
 
 def test_filmstrip_frames_and_last_frame_is_the_painting(qtbot, make_window) -> None:
     window = make_window()

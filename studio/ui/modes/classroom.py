@@ -131,7 +131,7 @@ class FilmstripView(_TaskView):
         self.rows.tile_clicked.connect(self.show_large)
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.rows)
-        self.scroll.setWidgetResizable(False)
+        self.scroll.setWidgetResizable(True)  # the grid's minimum size is its tiles: scroll bars appear beyond the view
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.large = CanvasView()
         split = QSplitter(Qt.Orientation.Vertical)
@@ -403,6 +403,7 @@ class CompareView(_TaskView):
         self.rows.tile_clicked.connect(lambda im, cap: self.large.set_image(im, caption=cap))
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.rows)
+        self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.large = CanvasView()
         split = QSplitter(Qt.Orientation.Vertical)
@@ -483,8 +484,13 @@ class PresentationView(QWidget):
         self.caption = QLabel()
         self.caption.setFont(huge)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)
+        self.canvas.setFont(huge)  # its placeholder and captions read from the back of the room
         self.hint = QLabel()
-        self.hint.setFont(big)
+        hint_font = QFont(self.font())
+        hint_font.setPointSize(self.font().pointSize() + 4)
+        self.hint.setFont(hint_font)
+        self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prev_button, self.generate_button, self.next_button, self.leave_button = (QPushButton() for _ in range(4))
         for b, slot in ((self.prev_button, self.back), (self.generate_button, self.generate), (self.next_button, self.forward),

@@ -80,7 +80,7 @@ class ImageRows(QWidget):
         r = len(self.rows)
         head = QLabel(label)
         head.setWordWrap(True)
-        head.setMaximumWidth(150)
+        head.setMaximumWidth(190)
         head.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.grid.addWidget(head, r, 0)
         tiles = []
@@ -134,7 +134,8 @@ class SnrPlot(QWidget):
     def plot_rect(self) -> QRectF:
         fm = self.fontMetrics()
         left = fm.horizontalAdvance("-00") + 14
-        return QRectF(left, fm.height() + 10, self.width() - left - 12, self.height() - 2 * fm.height() - 26)
+        right = fm.horizontalAdvance("0000") // 2 + 8  # room for the last t label under the right edge
+        return QRectF(left, fm.height() + 10, self.width() - left - right, self.height() - 3 * fm.height() - 18)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
@@ -151,8 +152,8 @@ class SnrPlot(QWidget):
         lo, hi = self._range()
         grid = QColor(ink)
         grid.setAlpha(40)
-        step = max(1, math.ceil((hi - lo) / 6))
-        v = lo
+        step = next(k for k in (1, 2, 5, 10, 20, 50, 100, 1000) if (hi - lo) / k <= 7)
+        v = math.ceil(lo / step) * step
         while v <= hi:
             y = plot.bottom() - plot.height() * (v - lo) / (hi - lo)
             p.setPen(QPen(grid, 1))
