@@ -141,9 +141,10 @@ def test_language_switch_retitles_dialog_and_actions(qtbot, make_window) -> None
     assert dialog.windowTitle() == "Export series"
     window.set_language("zh_CN")
     try:
-        assert dialog.windowTitle() == "导出系列"
+        qtbot.waitUntil(lambda: dialog.windowTitle() == "导出系列", timeout=5000)  # LanguageChange is posted
+        assert dialog.framing.itemText(2) == "立轴" and dialog.export_button.text() == "导出"
         assert window.series_actions.act_repaint.text() == "从 PNG 重绘…"
     finally:
         window.set_language("en")
-    assert dialog.windowTitle() == "Export series"
+    qtbot.waitUntil(lambda: dialog.windowTitle() == "Export series", timeout=5000)
     assert window.series_actions.act_repaint.text() == "Repaint from PNG…"

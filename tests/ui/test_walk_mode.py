@@ -187,10 +187,11 @@ def test_language_switch_retitles_the_tab(qtbot, make_window) -> None:
     assert page.render_button.text() == "Render walk"
     window.set_language("zh_CN")
     try:
-        assert window.modes.tabText(index) == "漫游"
+        qtbot.waitUntil(lambda: window.modes.tabText(index) == "漫游", timeout=5000)  # LanguageChange is posted
         assert page.render_button.text() == "渲染漫游"
         assert window.series_actions.act_export.text() == "导出系列…"
     finally:
         window.set_language("en")
-    assert window.modes.tabText(index) == "Walk"
+    qtbot.waitUntil(lambda: window.modes.tabText(index) == "Walk", timeout=5000)
+    assert page.render_button.text() == "Render walk"
     assert window.series_actions.act_export.text() == "Export series…"
