@@ -28,9 +28,14 @@ def _load(models: Models, record: Any, device: Any, cancel: Any) -> Any:
 
 
 def filmstrip_task(
-    models: Models, record: Any, *, seed: int, steps: int, every: int, style: str | None, sampler: str, eta: float = 0.0
+    models: Models, record: Any, *, seed: int, steps: int, every: int, style: str | None, sampler: str, eta: float = 0.0,
+    on_frame: Callable[[Any], None] | None = None,
 ) -> Run:
-    """A denoising trajectory of seed ``seed``; the result is a ``studio.engine.classroom.Trajectory``."""
+    """A denoising trajectory of seed ``seed``; the result is a ``studio.engine.classroom.Trajectory``.
+
+    ``on_frame`` sees each kept ``TrajectoryFrame`` (PIL images) on the worker thread as it is made,
+    e.g. ``list.append``, so a window can grow its strip while the painting forms.
+    """
 
     def run(report: Any, cancel: Any, device: Any) -> Any:
         from studio.engine.classroom import denoising_trajectory, frame_steps
@@ -39,7 +44,7 @@ def filmstrip_task(
         model = _load(models, record, device, cancel)
         return denoising_trajectory(
             model, seed, style=style if style in model.styles else None, sampler=sampler, steps=steps, eta=eta,
-            every=every, cancel=cancel, on_progress=lambda step, total: report(step, total),
+            every=every, cancel=cancel, on_frame=on_frame, on_progress=lambda step, total: report(step, total),
         )
 
     return run

@@ -53,10 +53,13 @@ def test_filmstrip_frames_and_last_frame_is_the_painting(qtbot, make_window) -> 
     view.seed.setValue(31)
     view.steps.setValue(5)
     view.every.setValue(2)
+    growing = []  # the strip grows while the painting forms, not only at the end
+    view.tracker.progress.connect(lambda step, total: growing.append(len(view.rows.rows[0])))
     job = view.run()
     assert job is not None and not view.run_button.isEnabled() and view.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: view.trajectory is not None, timeout=WAIT_MS)
     wait_idle(qtbot, window)
+    assert growing and 0 < max(growing) and min(growing) < 3, growing
     # steps 2, 4 and always the last (5): two rows of three
     assert view.frame_count() == 3
     assert [len(r) for r in view.rows.rows] == [3, 3]

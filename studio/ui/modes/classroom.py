@@ -144,6 +144,8 @@ class FilmstripView(_TaskView):
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
         self.tracker.finished.connect(self.show_trajectory)
+        self.tracker.progress.connect(self._grow)
+        self._live: list[Any] = []  # frames the worker has made so far (appended on its thread)
         self.retranslate()
 
     def run(self) -> Any:
@@ -152,12 +154,31 @@ class FilmstripView(_TaskView):
             self.status.setText(self.tr("No diffusion model in the catalog: a GAN paints in one pass, with no steps to show."))
             return None
         sp = self.window_.sampling_panel
+        self._live = live = []
+        self.trajectory = None
+        self.export_button.setEnabled(False)
+        self.rows.clear()
+        self.rows.add_row(self.tr("x_t (noisy)"), [], [])
+        self.rows.add_row(self.tr("x0 (predicted)"), [], [])
         run = tasks.filmstrip_task(
             worker_models(self.window_), record, seed=self.seed.value(), steps=self.steps.value(), every=self.every.value(),
             style=self.window_.model_panel.current_style(), sampler=sp.sampler.currentText() or "dpm++",
-            eta=float(sp.eta.value()),
+            eta=float(sp.eta.value()), on_frame=live.append,
         )
         return self.tracker.submit(self.tr("Filmstrip"), run)
+
+    def _grow(self, step: int, total: int) -> None:
+        """Add the frames made since the last progress event, so the strip grows as the painting forms."""
+        if len(self.rows.rows) != 2:
+            return
+        shown = len(self.rows.rows[0])
+        for frame in list(self._live[shown:]):
+            caption = self.tr("step {0}/{1}").format(frame.step, frame.total)
+            self.rows.add_tile(0, frame.x_t, caption)
+            self.rows.add_tile(1, frame.x0, caption)
+            self.large.set_image(frame.x0, preview=True, caption=self.tr("x0 (predicted)") + " · " + caption)
+        if len(self._live) > shown:
+            self.scroll.ensureWidgetVisible(self.rows.rows[1][-1])
 
     def show_trajectory(self, traj: Any) -> None:
         self.trajectory = traj
@@ -653,9 +674,14 @@ class ClassroomPage(QWidget):
         self.present_button = QPushButton()
         self.present_button.clicked.connect(self.present)
         self.views.setCornerWidget(self.present_button)
+        # a small window scrolls the views instead of growing to fit every control
+        scroll = QScrollArea()
+        scroll.setWidget(self.views)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.views)
+        layout.addWidget(scroll)
         self.presentation: PresentationView | None = None
         self.present_action: QAction | None = None
         window.catalog_loaded.connect(self.refresh_models)

@@ -83,16 +83,20 @@ class ImageRows(QWidget):
         head.setMaximumWidth(190)
         head.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.grid.addWidget(head, r, 0)
-        tiles = []
-        for c, (im, cap) in enumerate(zip(images, captions)):
-            tile = ImageTile(im, self.tile, cap)
-            tile.clicked.connect(lambda im=im, cap=cap, head=head: self.tile_clicked.emit(im, f"{head.text()} · {cap}"))
-            self.grid.addWidget(tile, r, c + 1)
-            tiles.append(tile)
-        self.rows.append(tiles)
+        self.rows.append([])
         self.row_labels.append(head)
-        self.adjustSize()
-        return tiles
+        for im, cap in zip(images, captions):
+            self.add_tile(r, im, cap)
+        return self.rows[r]
+
+    def add_tile(self, row: int, image: Image.Image, caption: str) -> ImageTile:
+        """One more image at the end of ``row`` (a strip growing while the model paints)."""
+        head = self.row_labels[row]
+        tile = ImageTile(image, self.tile, caption)
+        tile.clicked.connect(lambda: self.tile_clicked.emit(image, f"{head.text()} · {caption}"))
+        self.grid.addWidget(tile, row, len(self.rows[row]) + 1)
+        self.rows[row].append(tile)
+        return tile
 
 
 class SnrPlot(QWidget):
