@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from studio.engine.walk_tasks import LatestFrame
+
 Run = Callable[[Callable[..., None], Any, Any], Any]
 
 
@@ -44,8 +46,9 @@ class SeriesDone:
     sheet: str | None
 
 
-def series_task(get_cache: Callable[[], Any], record: Any, settings: SeriesSettings) -> Run:
-    """A task running ``export_series``: progress per denoising step, each written painting as a preview."""
+def series_task(get_cache: Callable[[], Any], record: Any, settings: SeriesSettings, previews: LatestFrame | None = None) -> Run:
+    """A task running ``export_series``: progress per denoising step; each written painting is a
+    preview (in ``previews`` when given, else as the report's image)."""
 
     def run(report: Callable[..., None], cancel: Any, device: Any) -> SeriesDone:
         from studio.engine.export import ExportOptions, export_series
@@ -73,7 +76,12 @@ def series_task(get_cache: Callable[[], Any], record: Any, settings: SeriesSetti
             report(min(total, p.done * per + p.step * p.batch_len), total)
 
         def on_file(item: Any) -> None:
-            report(min(total, (item.painting.index + 1) * per), total, image=item.image, message=item.path.name)
+            done = min(total, (item.painting.index + 1) * per)
+            if previews is not None:
+                previews.put(item.painting.index, item.image)
+                report(done, total, message=item.path.name)
+            else:
+                report(done, total, image=item.image, message=item.path.name)
 
         result = export_series(
             model, record, req, settings.folder, options, cancel=cancel, on_progress=on_progress, on_file=on_file

@@ -12,6 +12,7 @@ Example (what the Walk tab does)::
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,26 @@ class RenderedWalk:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+class LatestFrame:
+    """The newest preview a task made, for its own tab to pick up when the progress event arrives.
+
+    Previews travel here rather than as the event's ``image``, which the Paint tab's canvas shows.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._item: tuple[int, Image.Image] | None = None
+
+    def put(self, index: int, image: Image.Image) -> None:
+        with self._lock:
+            self._item = (index, image)
+
+    def take(self) -> tuple[int, Image.Image] | None:
+        with self._lock:
+            item, self._item = self._item, None
+        return item
+
+
 def parse_seeds(text: str) -> tuple[int, ...]:
     """``"7, 8 9"`` → (7, 8, 9); StudioError (one line) for anything that is not a seed."""
     seeds = []
@@ -94,10 +115,11 @@ def check_settings(settings: WalkSettings) -> None:
         raise StudioError(f"unknown easing '{settings.easing}'")
 
 
-def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkSettings) -> Run:
+def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkSettings, previews: LatestFrame | None = None) -> Run:
     """A task that paints every frame of the walk with ``record``'s model (from the worker's cache).
 
-    Progress counts denoising steps over all frames; each finished frame is reported as a preview.
+    Progress counts denoising steps over all frames. Each finished frame is a preview: put in
+    ``previews`` when given (the report then only wakes the window), else reported as the image.
     """
     check_settings(settings)
 
@@ -135,7 +157,11 @@ def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkSetting
             report(at(p.done * per_frame + p.step * p.batch_len), total)
 
         def on_frame(index: int, image: Image.Image) -> None:
-            report(at((index + 1) * per_frame), total, image=image, message=f"frame {index + 1}/{n}")
+            if previews is not None:
+                previews.put(index, image)
+                report(at((index + 1) * per_frame), total, message=f"frame {index + 1}/{n}")
+            else:
+                report(at((index + 1) * per_frame), total, image=image, message=f"frame {index + 1}/{n}")
 
         result = render_walk(model, req, cancel=cancel, on_progress=on_progress, on_frame=on_frame)
         s = result.smoothness

@@ -54,6 +54,8 @@ def test_export_writes_files_manifest_and_sheet(qtbot, make_window, tmp_path: Pa
     wait_idle(qtbot, window)
     assert [e.kind for e in events if e.job_id == job.id][-1] == "finished"
     assert dialog.finished_series is not None and dialog.open_button.isVisible() and "Done: 3 paintings" in dialog.status.text()
+    assert dialog.written == 3 and not dialog.preview.pixmap().isNull()  # the last painting written, shown small
+    assert not window.canvas.has_image()  # previews stay in the dialog
 
     names = sorted(p.name for p in out.iterdir())
     pngs = [n for n in names if n.startswith("tiny-dark-")]
@@ -87,7 +89,7 @@ def test_cancel_keeps_what_was_written(qtbot, make_window, tmp_path: Path) -> No
     dialog.sheet.setChecked(True)
 
     def cancel_after_first_file(ev) -> None:  # type: ignore[no-untyped-def]
-        if dialog.job is not None and ev.job_id == dialog.job.id and ev.kind == "progress" and ev.image is not None:
+        if dialog.job is not None and ev.job_id == dialog.job.id and ev.kind == "progress" and ev.message.endswith(".png"):
             window.runner.cancel_current()  # on the worker thread, right after the first file is written
 
     window.runner._posted.connect(cancel_after_first_file, Qt.ConnectionType.DirectConnection)

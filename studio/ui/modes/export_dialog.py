@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from studio.config import paths
 from studio.engine.jobs import JobEvent
 from studio.engine.series_tasks import Located, Repainted, SeriesDone, SeriesSettings, locate_for_png, repaint_task, series_task
+from studio.engine.walk_tasks import LatestFrame
 from studio.ui.images import to_qimage
 from studio.ui.modes.walk import worker_cache
 
@@ -77,6 +78,7 @@ class ExportSeriesDialog(QDialog):
         self.job: Any = None
         self.finished_series: SeriesDone | None = None
         self.written = 0
+        self.previews = LatestFrame()
         self.count = QSpinBox()
         self.count.setRange(1, 999)
         self.seed_edit = QLineEdit()
@@ -238,9 +240,11 @@ class ExportSeriesDialog(QDialog):
             sheet=p["sheet"],
         )
         self.finished_series, self.written = None, 0
+        self.previews.take()
         self.open_button.hide()
         self.job = self.win.runner.submit_task(
-            self.tr("Export {0} paintings").format(settings.count), series_task(worker_cache(self.win), record, settings)
+            self.tr("Export {0} paintings").format(settings.count),
+            series_task(worker_cache(self.win), record, settings, self.previews),
         )
         self.progress.setValue(0)
         self.set_status(self.tr("Waiting for the painter…"))
@@ -267,15 +271,7 @@ class ExportSeriesDialog(QDialog):
             self.set_status(self.tr("Painting…"))
         elif ev.kind == "progress":
             self.progress.setValue(int(ev.fraction * 1000))
-            if ev.image is not None:
-                self.written += 1
-                self.set_status(self.tr("Wrote {0}").format(ev.message))
-                pix = QPixmap.fromImage(to_qimage(ev.image))
-                self.preview.setPixmap(
-                    pix.scaled(
-                        self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-                    )
-                )
+            self._show_preview(ev.message)
         elif ev.kind == "finished":
             self.job = None
             self.finished_series = ev.meta["result"]
@@ -289,6 +285,7 @@ class ExportSeriesDialog(QDialog):
             self.open_button.show()
         elif ev.kind == "cancelled":
             self.job = None
+            self._show_preview("")
             self.progress.setValue(0)
             self.set_status(
                 self.tr("Cancelled. The {0} paintings written before that are kept and listed in manifest.json.").format(
@@ -302,6 +299,19 @@ class ExportSeriesDialog(QDialog):
             self.progress.setValue(0)
             self.set_status(self.tr("Export failed: {0}").format(ev.message), error=True)
         self._update_buttons()
+
+    def _show_preview(self, name: str) -> None:
+        item = self.previews.take()
+        if item is None:
+            return
+        index, image = item
+        self.written = index + 1
+        if name:
+            self.set_status(self.tr("Wrote {0}").format(name))
+        pix = QPixmap.fromImage(to_qimage(image))
+        self.preview.setPixmap(
+            pix.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        )
 
     def open_folder(self) -> None:
         folder = self.finished_series.folder if self.finished_series else self.folder_edit.text()

@@ -41,6 +41,7 @@ from studio.engine.jobs import JobEvent
 from studio.engine.walk_tasks import (
     EASINGS,
     WALK_SAMPLERS,
+    LatestFrame,
     RenderedWalk,
     WalkSettings,
     check_animation_target,
@@ -83,6 +84,8 @@ class WalkPage(QWidget):
         self.export_job: Any = None
         self.last_export: str | None = None
         self._export_target = ""
+        self.previews = LatestFrame()  # frames as they are rendered, handed over beside the progress events
+        self.previews_shown = 0
         self._build()
         self.retranslate()
         self._on_model(window.model_panel.current_record())
@@ -186,7 +189,7 @@ class WalkPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(270)
+        scroll.setMinimumWidth(200)  # the window's smallest size stays the Paint tab's
         scroll.setMaximumWidth(340)
 
         # the animation
@@ -195,6 +198,7 @@ class WalkPage(QWidget):
         self.message.setObjectName("walkMessage")
         self.message.hide()
         self.canvas = CanvasView()
+        self.canvas.setMinimumSize(160, 160)
         self.play_button = QToolButton()
         self.play_button.setCheckable(True)
         self.play_button.toggled.connect(self._on_play_toggled)
@@ -323,11 +327,13 @@ class WalkPage(QWidget):
             return None
         try:
             settings = self.walk_settings()
-            run = render_task(worker_cache(self.win), record, settings)
+            run = render_task(worker_cache(self.win), record, settings, self.previews)
         except StudioError as exc:
             self.show_message(str(exc), error=True)
             return None
         self.hide_message()
+        self.previews.take()
+        self.previews_shown = 0
         self.render_job = self.win.runner.submit_task(self.tr("Walk of {0} frames").format(total_frames(settings)), run)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Waiting for the painter…") if self.win.runner.current is not self.render_job else "")
@@ -371,9 +377,7 @@ class WalkPage(QWidget):
             self.progress.setValue(int(ev.fraction * 1000))
             if which == "render":
                 self.progress.setFormat(self.tr("Rendering {0}%").format(int(ev.fraction * 100)))
-                if ev.image is not None:
-                    self.stop()
-                    self.canvas.set_image(ev.image, preview=True, caption=self.tr("rendering · {0}").format(ev.message))
+                self._show_preview()
             else:
                 self.progress.setFormat(self.tr("Exporting frame {0}/{1}").format(ev.step, ev.total))
         elif ev.kind == "finished":
@@ -404,6 +408,15 @@ class WalkPage(QWidget):
             else:
                 self.show_message(self.tr("Export failed: {0}").format(ev.message), error=True)
             self._job_ended(ev.job_id)
+
+    def _show_preview(self) -> None:
+        item = self.previews.take()
+        if item is None:
+            return
+        index, image = item
+        self.stop()
+        self.previews_shown += 1
+        self.canvas.set_image(image, preview=True, caption=self.tr("rendering · frame {0}").format(index + 1))
 
     # ------------------------------------------------------------------ the result, played
     def set_result(self, result: RenderedWalk) -> None:
