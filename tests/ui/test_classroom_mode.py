@@ -192,10 +192,17 @@ def test_presentation_keys(qtbot, make_window) -> None:
     assert len(view.history) == 2 and view.index == 1  # the selected painting is the newest
     assert view.canvas.has_image()
 
+    previews = []
+    window.runner.event.connect(
+        lambda ev: ev.kind == "progress" and ev.image is not None and ev.step < ev.total and previews.append(
+            (view.canvas.is_preview, view.caption.text()))
+    )
     qtbot.keyClick(view, Qt.Key.Key_Space)  # generate with the window's settings
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: len(view.history) == 3, timeout=WAIT_MS)
     assert view.index == 2 and view.current_path() == window.gallery.paths()[-1]
+    assert previews and previews[0] == (True, "painting… step 1 of 3")  # the class watches it form
+    assert not view.canvas.is_preview
     seed = read_png_meta(view.current_path())["seed"]
     assert f"seed {seed}" in view.caption.text() and "3 / 3" in view.caption.text()
 

@@ -543,6 +543,9 @@ class PresentationView(QWidget):
         path = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
         self.index = self.history.index(path) if path in self.history else len(self.history) - 1
         self._show_current()
+        screen = self.window_.screen()
+        if screen is not None:  # without a window manager showFullScreen alone keeps the old size
+            self.setGeometry(screen.geometry())
         self.showFullScreen()
         self.raise_()
         self.activateWindow()
@@ -628,7 +631,8 @@ class PresentationView(QWidget):
             return
         job = self.window_.runner.current
         painting_job = job is not None and hasattr(job, "record")
-        if ev.kind == "progress" and painting_job and ev.image is not None and ev.step < ev.total:
+        following = self.index >= len(self.history) - 1  # browsing back: previews do not pull the view away
+        if ev.kind == "progress" and painting_job and following and ev.image is not None and ev.step < ev.total:
             self.canvas.set_image(ev.image, preview=True)
             self.caption.setText(self.tr("painting… step {0} of {1}").format(ev.step, ev.total))
         elif ev.kind == "painting":
