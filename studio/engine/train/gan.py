@@ -140,7 +140,8 @@ class GanTrainer:
         acc.backward(loss_g)
         self.opt_g.step()
         self.ema.update(acc.unwrap_model(self.gen), step)
-        return {"loss": float(loss_d.detach()), "loss_g": float(loss_g.detach())}
+        return {"loss": float(loss_d.detach()), "loss_g": float(loss_g.detach()),
+                "d_real": float(d_real.detach().mean()), "d_fake": float(d_fake.detach().mean())}
 
     def state_groups(self) -> dict[str, dict[str, torch.Tensor]]:
         unwrap = self.accelerator.unwrap_model
