@@ -142,3 +142,49 @@ def test_mutated_checkpoints_load_or_refuse_in_one_line(checkpoints: dict[str, b
             z = torch.zeros((1, *model.noise_shape))
             labels = model.labels_for(None, 1)
             assert model.generate(z, labels).shape[0] == 1
+
+
+@pytest.fixture(scope="module")
+def unet_folder() -> Path:
+    from conftest import make_tiny_unet
+
+    folder = Path(tempfile.mkdtemp(prefix="unet-")) / "unet"
+    make_tiny_unet().save_pretrained(folder)
+    return folder
+
+
+json_value = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 64),
+    st.floats(-10, 10),
+    st.text(max_size=6),
+    st.lists(st.integers(-1, 64), max_size=4),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@FUZZ
+@given(data=st.data(), value=json_value)
+def test_diffusers_configs_with_a_wrong_value_load_and_run_or_refuse(unet_folder: Path, data, value) -> None:  # type: ignore[no-untyped-def]
+    """A diffusers UNet folder whose config.json has one value replaced (sizes kept small: a config asking for
+    10**9 layers is a different problem, not tested here): it loads and denoises, or is refused
+    at load in one line (a config that builds but cannot run must not fail later, mid-painting)."""
+    import json
+    import shutil
+
+    from studio.models.loaders import load_checkpoint
+
+    config = json.loads((unet_folder / "config.json").read_text())
+    key = data.draw(st.sampled_from(sorted(k for k in config if not k.startswith("_"))))
+    folder = Path(tempfile.mkdtemp(prefix="unet-")) / "unet"
+    shutil.copytree(unet_folder, folder)
+    (folder / "config.json").write_text(json.dumps({**config, key: value}))
+    try:
+        model = load_checkpoint(folder)
+    except StudioError as exc:
+        one_line(exc)
+        return
+    x = torch.zeros((2, *model.noise_shape))
+    out = model.denoise(x, torch.tensor([3, 7]), model.labels_for(None, 2))
+    assert out.shape[0] == 2 and torch.isfinite(out).all()

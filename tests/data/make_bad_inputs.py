@@ -247,6 +247,15 @@ def make_folders(root: Path) -> None:
         {"config.json": {**config, "layers_per_block": -1}, "diffusion_pytorch_model.safetensors": weights},
     )
     folder("config-no-weights", {"config.json": config})
+    # configs diffusers builds a network from, which then cannot run: refused at load, not mid-painting
+    for name, change in {
+        "config-norm-groups-negative": {"norm_num_groups": -1},
+        "config-upsample-type-bogus": {"upsample_type": "teleport"},
+        "config-time-embedding-bogus": {"time_embedding_type": "sundial"},
+        "config-class-embeds-string": {"num_class_embeds": "two"},
+        "config-padding-negative": {"downsample_padding": -1},
+    }.items():
+        folder(name, {"config.json": {**config, **change}, "diffusion_pytorch_model.safetensors": weights})
     folder("config-random-weights", {"config.json": config, "diffusion_pytorch_model.safetensors": _rand(2048, 4)})
     folder(
         "config-weights-wrong-shapes",
