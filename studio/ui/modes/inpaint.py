@@ -9,11 +9,13 @@ pick one (Space or the Before/After button compares it with the original) and Ke
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -50,7 +54,7 @@ from studio.engine.jobs import JobEvent
 from studio.errors import StudioError
 from studio.ui.gallery import gallery_dir, make_thumbnail
 from studio.ui.images import thumbnail_icon
-from studio.ui.modes.maskcanvas import MaskCanvas
+from studio.ui.modes.maskcanvas import MaskCanvas, mask_to_array
 from studio.ui.panels import icon
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")
@@ -59,21 +63,30 @@ CANDIDATE_ROLE = Qt.ItemDataRole.UserRole
 
 
 class MaskEdit(QUndoCommand):
-    """One stroke/fill/clear/invert: the whole mask before and after, so undo restores it exactly."""
+    """One stroke/fill/clear/invert: the changed rectangle of the mask before and after, so undo
+    restores it exactly while a long history of small strokes on a large painting stays small."""
 
     def __init__(self, canvas: MaskCanvas, before: QImage, after: QImage, text: str) -> None:
         super().__init__(text)
-        self.canvas, self.before, self.after = canvas, before, after
+        self.canvas = canvas
+        changed = mask_to_array(before) != mask_to_array(after)
+        rows, cols = np.flatnonzero(changed.any(1)), np.flatnonzero(changed.any(0))
+        self.rect = QRect(int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1))
+        self.before, self.after = before.copy(self.rect), after.copy(self.rect)
         self._first = True
+
+    @staticmethod
+    def changes(before: QImage, after: QImage) -> bool:
+        return before != after
 
     def redo(self) -> None:
         if self._first:  # the canvas already shows it
             self._first = False
             return
-        self.canvas.set_mask(self.after)
+        self.canvas.paste_mask(self.rect.topLeft(), self.after)
 
     def undo(self) -> None:
-        self.canvas.set_mask(self.before)
+        self.canvas.paste_mask(self.rect.topLeft(), self.before)
 
 
 class InpaintPage(QWidget):
@@ -85,12 +98,15 @@ class InpaintPage(QWidget):
         self.setObjectName("inpaintPage")
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(200)
         self.painting: Image.Image | None = None
         self.painting_name = "painting"
         self.candidates: list[Candidate] = []
         self.job_id = 0
         self._outbox: InpaintOutbox | None = None
         self._kind = "diffusion"
+        self._message_source: str | Callable[[], str] = ""
+        self._progress_source: Callable[[], str] = lambda: self.tr("Ready")
         self._build()
         self._shortcuts()
         window.runner.event.connect(self._on_event)
@@ -129,8 +145,6 @@ class InpaintPage(QWidget):
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(1, 256)
         self.size_slider.setValue(self.canvas.brush_size)
-        self.size_slider.setMinimumWidth(80)
-        self.size_slider.setMaximumWidth(140)
         self.size_slider.valueChanged.connect(self.canvas.set_brush_size)
         self.size_label = QLabel()
         self.size_slider.valueChanged.connect(lambda v: self.size_label.setText(str(v)))
@@ -160,18 +174,34 @@ class InpaintPage(QWidget):
         tools.setSpacing(4)
         for w in (self.open_button, self.gallery_button):
             tools.addWidget(w)
-        tools.addSpacing(12)
-        for b in self.tool_buttons.values():
-            tools.addWidget(b)
-        tools.addWidget(self.size_slider)
-        tools.addWidget(self.size_label)
-        tools.addSpacing(12)
-        for w in (self.clear_button, self.invert_button, self.undo_button, self.redo_button):
-            tools.addWidget(w)
-        tools.addSpacing(12)
-        for w in (self.overlay_button, self.before_button, self.save_mask_button):
-            tools.addWidget(w)
         tools.addStretch(1)
+        for w in (self.overlay_button, self.before_button):
+            tools.addWidget(w)
+
+        self.mask_box = QGroupBox()
+        grid = QGridLayout(self.mask_box)
+        grid.setSpacing(4)
+        expanding = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        cells = (
+            (self.tool_buttons["brush"], 0, 0),
+            (self.tool_buttons["eraser"], 0, 1),
+            (self.tool_buttons["rect"], 1, 0),
+            (self.tool_buttons["lasso"], 1, 1),
+            (self.clear_button, 3, 0),
+            (self.invert_button, 3, 1),
+            (self.undo_button, 4, 0),
+            (self.redo_button, 4, 1),
+            (self.save_mask_button, 5, 0),
+        )
+        for w, row, col in cells:
+            w.setSizePolicy(expanding)
+            grid.addWidget(w, row, col, 1, 2 if w is self.save_mask_button else 1)
+        size_row = QHBoxLayout()
+        self.size_caption = QLabel()
+        size_row.addWidget(self.size_caption)
+        size_row.addWidget(self.size_slider, 1)
+        size_row.addWidget(self.size_label)
+        grid.addLayout(size_row, 2, 0, 1, 2)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -257,6 +287,8 @@ class InpaintPage(QWidget):
         self.help_label.setWordWrap(True)
         form.addRow(self.help_label)
         right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.mask_box)
         right.addWidget(self.settings_box)
         right.addStretch(1)
         right_w = QWidget()
@@ -324,7 +356,7 @@ class InpaintPage(QWidget):
         self.undo_button.setToolTip(self.tr("Undo the last stroke (Ctrl+Z)"))
         self.redo_button.setText(self.tr("Redo"))
         self.redo_button.setToolTip(self.tr("Redo (Ctrl+Shift+Z)"))
-        self.overlay_button.setText(self.tr("Mask"))
+        self.overlay_button.setText(self.tr("Show mask"))
         self.overlay_button.setToolTip(self.tr("Show or hide the mask (M)"))
         self.before_button.setText(self.tr("Before/After"))
         self.before_button.setToolTip(self.tr("Show the original instead of the chosen result (or hold Space)"))
@@ -335,6 +367,8 @@ class InpaintPage(QWidget):
         self.save_as_button.setText(self.tr("Save as…"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.settings_box.setTitle(self.tr("Inpaint"))
+        self.mask_box.setTitle(self.tr("Mask"))
+        self.size_caption.setText(self.tr("Size"))
         self.method_label.setText(self.tr("Method"))
         self.steps_label.setText(self.tr("Steps"))
         self.jumps_label.setText(self.tr("Jumps"))
@@ -347,12 +381,18 @@ class InpaintPage(QWidget):
         )
         self.jumps.setToolTip(self.tr("Resampling passes that let the hole and its surroundings agree"))
         self.help_label.setText(self.tr("Candidate k uses seed + k. Pixels away from the mask stay exactly as in the original."))
-        if self.job_id == 0:
-            self.progress.setFormat(self.tr("Ready"))
+        self.progress.setFormat(self._progress_source())
+        if callable(self._message_source):
+            self.show_message(self._message_source, self.message_level)
+        for i, c in enumerate(self.candidates):
+            self.strip.item(i).setText(self.tr("seed {0}").format(c.seed))
         self._caption()
 
     # ------------------------------------------------------------------ messages
-    def show_message(self, text: str, level: str = "info") -> None:
+    def show_message(self, text: str | Callable[[], str], level: str = "info") -> None:
+        """A line above the canvas; a callable is re-read when the language changes."""
+        self._message_source = text
+        text = text() if callable(text) else text
         self.message_level = level
         color = "#a8321e" if level == "error" else "palette(text)"
         self.message.setStyleSheet(f"color: {color}; padding: 2px 4px;")
@@ -397,8 +437,9 @@ class InpaintPage(QWidget):
         modes = self.window_.modes
         modes.setCurrentIndex(modes.indexOf(self))
         w, h = self.painting.size
-        text = self.tr("{0}: {1} × {2} px. Paint over what should be repainted.").format(name, w, h)
-        self.show_message(" · ".join([text, *notices]), "info")
+        self.show_message(
+            lambda: " · ".join([self.tr("{0}: {1} × {2} px. Paint over what should be repainted.").format(name, w, h), *notices])
+        )
         self._update_enabled()
         self.canvas.setFocus()
 
@@ -442,7 +483,8 @@ class InpaintPage(QWidget):
         self.canvas.update()
 
     def _on_edited(self, before: QImage, after: QImage, tool: str) -> None:
-        self.undo_stack.push(MaskEdit(self.canvas, before, after, tool))
+        if MaskEdit.changes(before, after):
+            self.undo_stack.push(MaskEdit(self.canvas, before, after, tool))
 
     def save_mask_dialog(self) -> None:
         if not self.canvas.has_image():
@@ -465,10 +507,15 @@ class InpaintPage(QWidget):
             tmp.unlink(missing_ok=True)
             self.show_message(self.tr("Cannot save {0}: {1}").format(target.name, exc.strerror or exc), "error")
             return None
-        self.show_message(self.tr("Mask saved to {0}").format(target))
+        self.show_message(lambda: self.tr("Mask saved to {0}").format(target))
         return target
 
     # ------------------------------------------------------------------ model and settings
+    def _status(self, text: Callable[[], str]) -> None:
+        """The progress bar's text (re-read when the language changes)."""
+        self._progress_source = text
+        self.progress.setFormat(text())
+
     def _on_model(self, record: Any) -> None:
         self._kind = getattr(record, "kind", "diffusion") or "diffusion"
         current = self.method.currentText()
@@ -517,17 +564,17 @@ class InpaintPage(QWidget):
     # ------------------------------------------------------------------ the job
     def generate(self) -> Any:
         if self.painting is None:
-            self.show_message(self.tr("Open a painting first."), "error")
+            self.show_message(lambda: self.tr("Open a painting first."), "error")
             return None
         if self.job_id:
             return None
         record = self.window_.model_panel.current_record()
         if record is None:
-            self.show_message(self.tr("Choose a model first (in the Paint tab's model list)."), "error")
+            self.show_message(lambda: self.tr("Choose a model first (in the Paint tab's model list)."), "error")
             return None
         mask = self.canvas.mask_array()
         if not mask.any():
-            self.show_message(self.tr("The mask is empty: paint over what should be repainted first."), "error")
+            self.show_message(lambda: self.tr("The mask is empty: paint over what should be repainted first."), "error")
             return None
         method = self.method.currentText() or None
         params = InpaintParams(
@@ -546,8 +593,11 @@ class InpaintPage(QWidget):
         job = runner.submit_task(self.tr("Inpaint"), run)
         self.job_id = job.id
         self.progress.setValue(0)
-        self.progress.setFormat(self.tr("Waiting for the painter…") if runner.current is not job else self.tr("Starting…"))
-        self.show_message(self.tr("Inpainting {0} candidate(s) with {1} ({2})…").format(params.count, record.id, method), "info")
+        waiting = runner.current is not job
+        self._status(lambda: self.tr("Waiting for the painter…") if waiting else self.tr("Starting…"))
+        self.show_message(
+            lambda: self.tr("Inpainting {0} candidate(s) with {1} ({2})…").format(params.count, record.id, method), "info"
+        )
         self._update_enabled()
         return job
 
@@ -558,11 +608,11 @@ class InpaintPage(QWidget):
         current = runner.current
         if current is not None and current.id == self.job_id:
             runner.cancel_current()
-            self.progress.setFormat(self.tr("Cancelling…"))
+            self._status(lambda: self.tr("Cancelling…"))
         elif runner.remove(self.job_id):
             self.job_id = 0
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Cancelled"))
+            self._status(lambda: self.tr("Cancelled"))
             self._update_enabled()
 
     def _on_event(self, ev: JobEvent) -> None:
@@ -570,11 +620,11 @@ class InpaintPage(QWidget):
             return
         outbox = self._outbox
         if ev.kind == "started":
-            self.progress.setFormat(self.tr("Starting…"))
+            self._status(lambda: self.tr("Starting…"))
         elif ev.kind == "progress":
             if ev.total:
                 self.progress.setValue(int(ev.fraction * 1000))
-                self.progress.setFormat(self.tr("Step {0}/{1}").format(ev.step, ev.total))
+                self._status(lambda: self.tr("Step {0}/{1}").format(ev.step, ev.total))
             if outbox is not None:
                 preview = outbox.take_preview()
                 if preview is not None:
@@ -588,10 +638,14 @@ class InpaintPage(QWidget):
                 self._sync(outbox)
             self._finish()
             self.progress.setValue(1000)
-            self.progress.setFormat(self.tr("Done: {0} candidate(s)").format(len(self.candidates)))
+            made = len(self.candidates)
+            self._status(lambda: self.tr("Done: {0} candidate(s)").format(made))
             notices = outbox.notices() if outbox is not None else []
-            text = self.tr("Pick a candidate below (hold Space to compare with the original), then Keep it.")
-            self.show_message(" · ".join([*notices, text]), "info")
+            self.show_message(
+                lambda: " · ".join(
+                    [*notices, self.tr("Pick a candidate below (hold Space to compare with the original), then Keep it.")]
+                )
+            )
             if self.strip.currentRow() < 0 and self.candidates:
                 self.strip.setCurrentRow(0)
         elif ev.kind == "cancelled":
@@ -599,15 +653,14 @@ class InpaintPage(QWidget):
                 self._sync(outbox)
             self._finish()
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Cancelled"))
-            self.show_message(
-                self.tr("Cancelled. {0} candidate(s) finished before that are shown.").format(len(self.candidates)), "info"
-            )
+            self._status(lambda: self.tr("Cancelled"))
+            done = len(self.candidates)
+            self.show_message(lambda: self.tr("Cancelled. {0} candidate(s) finished before that are shown.").format(done))
         elif ev.kind == "error":
             self._finish()
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Failed"))
-            self.show_message(self.tr("Inpainting failed: {0}").format(ev.message), "error")
+            self._status(lambda: self.tr("Failed"))
+            self.show_message(lambda: self.tr("Inpainting failed: {0}").format(ev.message), "error")
 
     def _finish(self) -> None:
         self.job_id = 0
@@ -680,7 +733,7 @@ class InpaintPage(QWidget):
         path = self._save(c, folder / self._file_name(c))
         if path is not None:
             self.window_.gallery.add_entry(path, dict(c.meta), make_thumbnail(c.image), select=False)
-            self.show_message(self.tr("Kept in the gallery: {0}").format(path.name))
+            self.show_message(lambda: self.tr("Kept in the gallery: {0}").format(path.name))
         return path
 
     def save_as_dialog(self) -> None:
@@ -693,7 +746,7 @@ class InpaintPage(QWidget):
         if target:
             path = self._save(c, Path(target) if target.lower().endswith(".png") else Path(target + ".png"))
             if path is not None:
-                self.show_message(self.tr("Saved {0}").format(path))
+                self.show_message(lambda: self.tr("Saved {0}").format(path))
 
     def _save(self, c: Candidate, target: Path) -> Path | None:
         from studio.engine.pngmeta import save_png

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -117,6 +117,14 @@ class MaskCanvas(QWidget):
         self.mask = mask.copy()
         self._overlay = overlay_from_mask(mask_to_array(self.mask))
         self.update()
+
+    def paste_mask(self, at: QPoint, part: QImage) -> None:
+        """Put ``part`` (a piece of a mask) back at ``at`` exactly (undo/redo of one edit)."""
+        p = QPainter(self.mask)
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        p.drawImage(at, part)
+        p.end()
+        self.set_mask(self.mask)
 
     def mask_array(self) -> np.ndarray:
         """bool (h, w): True = repaint."""
