@@ -257,6 +257,7 @@ class ForwardView(_TaskView):
         self.source: Image.Image | None = None
         self.source_name = ""
         self.model = ModelChoice(("diffusion",))
+        self.model.currentIndexChanged.connect(lambda _i: self.frames is not None and self.run())  # another schedule
         self.use_selected = QPushButton()
         self.use_selected.clicked.connect(self.use_gallery_painting)
         self.open_button = QPushButton()
