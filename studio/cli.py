@@ -6,11 +6,14 @@ Errors print one line on stderr and exit non-zero; ``INKSTUDIO_DEBUG=1`` adds th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import studio
@@ -247,7 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return _COMMANDS[args.command](args)
+        with _terminate_as_interrupt():
+            return _COMMANDS[args.command](args)
     except StudioError as exc:
         print(f"inkstudio: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -269,6 +273,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"inkstudio: unexpected error: {type(exc).__name__}: {exc} (INKSTUDIO_DEBUG=1 shows details)", file=sys.stderr)
         return EXIT_ERROR
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, a closed terminal) unwinds like Ctrl-C: the file being written is removed, not left half-done."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _quiet_libraries() -> None:

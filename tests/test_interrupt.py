@@ -137,6 +137,14 @@ def test_generate_ctrl_c_mid_series_keeps_finished_paintings(tiny_diffusion: Pat
     assert manifest["complete"] is True and len(manifest["paintings"]) == len(pngs) + (2 - min(2, len(pngs)))
 
 
+def test_generate_sigterm_unwinds_like_ctrl_c(tiny_diffusion: Path, tmp_path: Path) -> None:
+    out, log = tmp_path / "series", tmp_path / "err.txt"
+    proc = start(["generate", "--model", str(tiny_diffusion), *GEN_SLOW, "--out", str(out)], log)
+    code = kill_when(proc, lambda: len(list(out.glob("*.png"))) >= 1, signal.SIGTERM, log)
+    assert code == 130 and "interrupted" in log.read_text() and "Traceback" not in log.read_text()
+    assert len(assert_only_complete_paintings(out)) >= 1 and hidden(out) == []
+
+
 @pytest.mark.parametrize("point", ["painting begun", "two paintings written"])
 def test_generate_sigkill_leaves_no_partial_file_and_a_rerun_sweeps(
     point: str, tiny_diffusion: Path, tmp_path: Path, capsys
