@@ -104,7 +104,7 @@ class WalkPage(QWidget):
         self.seeds_edit.textChanged.connect(self._update_count)
         self.pick_list = QListWidget()
         self.pick_list.setIconSize(QSize(PICK_THUMB, PICK_THUMB))
-        self.pick_list.setMinimumHeight(150)
+        self.pick_list.setMinimumHeight(90)
         self.pick_list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.pick_list.itemDoubleClicked.connect(lambda item: self.add_seeds([int(item.data(META_ROLE)["seed"])]))
         self.add_button = QPushButton()
@@ -158,9 +158,9 @@ class WalkPage(QWidget):
         self.frames_label, self.easing_label, self.sampler_label = QLabel(), QLabel(), QLabel()
         self.steps_label, self.fps_label, self.upscale_label = QLabel(), QLabel(), QLabel()
         self.form.addRow(self.frames_label, self.frames_spin)
-        self.form.addRow("", self.loop_check)
+        self.form.addRow(self.loop_check)
         self.form.addRow(self.easing_label, self.easing_combo)
-        self.form.addRow("", self.style_walk_check)
+        self.form.addRow(self.style_walk_check)
         self.form.addRow(self.sampler_label, self.sampler_combo)
         self.form.addRow(self.steps_label, self.steps_spin)
         self.form.addRow(self.fps_label, self.fps_spin)
@@ -169,15 +169,12 @@ class WalkPage(QWidget):
         self.walk_box = walk_box
         wl = QVBoxLayout(walk_box)
         wl.addLayout(self.form)
-        wl.addWidget(self.count_label)
         self.render_button = QPushButton()
         self.render_button.setObjectName("generateButton")
         self.render_button.setMinimumHeight(36)
         self.render_button.clicked.connect(self.start_render)
         self.export_button = QPushButton()
         self.export_button.clicked.connect(self.export_dialog)
-        wl.addWidget(self.render_button)
-        wl.addWidget(self.export_button)
 
         side = QWidget()
         sl = QVBoxLayout(side)
@@ -189,8 +186,16 @@ class WalkPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(200)  # the window's smallest size stays the Paint tab's
-        scroll.setMaximumWidth(340)
+        self.count_label.setWordWrap(True)
+        left = QWidget()  # settings scroll; the frame count and the buttons stay in view below them
+        left.setMinimumWidth(200)  # the window's smallest size stays the Paint tab's
+        left.setMaximumWidth(360)
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(scroll, 1)
+        ll.addWidget(self.count_label)
+        ll.addWidget(self.render_button)
+        ll.addWidget(self.export_button)
 
         # the animation
         self.message = QLabel()
@@ -230,7 +235,7 @@ class WalkPage(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(scroll)
+        layout.addWidget(left)
         layout.addLayout(right, 1)
 
         self.timer = QTimer(self)
@@ -578,11 +583,11 @@ class WalkPage(QWidget):
     def retranslate_style_walk(self) -> None:
         pair = getattr(self, "_style_pair", None)
         if pair == ("light", "dark") or pair is None:
-            self.style_walk_check.setText(self.tr("Style walk: light → dark ink (淡墨 → 浓墨)"))
+            self.style_walk_check.setText(self.tr("Light → dark ink (淡墨 → 浓墨)"))
         else:
-            self.style_walk_check.setText(self.tr("Style walk: {0} → {1}").format(*pair))
+            self.style_walk_check.setText(self.tr("Style {0} → {1}").format(*pair))
         self.style_walk_check.setToolTip(
-            self.tr("The same seeds morph from the first ink style to the second (style-conditional models)")
+            self.tr("Style walk: the same seeds morph from the first ink style to the second (style-conditional models)")
         )
 
     def retranslate(self) -> None:
@@ -598,10 +603,11 @@ class WalkPage(QWidget):
         self.clear_button.setText(self.tr("Clear"))
         self.walk_box.setTitle(self.tr("Walk"))
         self.frames_label.setText(self.tr("Frames per segment"))
-        self.loop_check.setText(self.tr("Loop back to the first keyframe"))
+        self.loop_check.setText(self.tr("Loop back to the start"))
+        self.loop_check.setToolTip(self.tr("The walk returns to the first keyframe, so the animation loops seamlessly"))
         self.easing_label.setText(self.tr("Easing"))
         self.easing_combo.setItemText(0, self.tr("Linear"))
-        self.easing_combo.setItemText(1, self.tr("Ease in and out"))
+        self.easing_combo.setItemText(1, self.tr("Ease in/out"))
         self.sampler_label.setText(self.tr("Sampler"))
         self.sampler_combo.setToolTip(self.tr("Deterministic samplers only, so nearby noise gives nearby paintings"))
         self.steps_label.setText(self.tr("Steps"))
