@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -166,19 +167,67 @@ def test_cancel_render_and_export_leave_nothing(qtbot, make_window, tmp_path: Pa
     qtbot.waitUntil(lambda: page.last_export is not None, timeout=WAIT_MS)
     wait_idle(qtbot, window)
     assert read_frame_count(out) == (5, (32, 32))
+    # MP4 (H.264) and a folder of PNG frames with the walk's settings beside them
+    for target, size in ((tmp_path / "walk.mp4", (32, 32)), (tmp_path / "pngs", (32, 32))):
+        page.last_export = None
+        page.export_to(target)
+        qtbot.waitUntil(lambda: page.last_export is not None, timeout=WAIT_MS)
+        wait_idle(qtbot, window)
+        assert read_frame_count(target) == (5, size)
+    walk_json = json.loads((tmp_path / "pngs" / "walk.json").read_text(encoding="utf-8"))
+    assert walk_json["model"] == "tiny" and walk_json["frames"] == 5 and walk_json["upscale"] == 2
 
     # a cancelled export leaves no file, not even a hidden temporary one
     cancel_at_first_progress(window, lambda: page.export_job)
     frames_dir = tmp_path / "frames"
     page.export_to(frames_dir)
     qtbot.waitUntil(lambda: "Export cancelled" in page.message_text, timeout=WAIT_MS)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["walk.gif"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pngs", "walk.gif", "walk.mp4"]
 
     # a bad target is one line, before anything is queued
     page.export_to(tmp_path / "walk.bmp")
     qtbot.waitUntil(lambda: "Cannot export" in page.message_text, timeout=WAIT_MS)
     assert "\n" not in page.message_text and ".gif" in page.message_text
     assert page.export_job is None
+
+
+def test_export_dialog_choice_sets_the_format(qtbot, make_window, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from studio.engine.animation import read_frame_count
+
+    window = make_window()
+    page = walk_setup(window, "1, 2", frames=2)
+    page.start_render()
+    wait_idle(qtbot, window)
+    # no suffix typed: the chosen type adds it; a PNG folder drops the suffix typed
+    answers = [
+        (str(tmp_path / "anim"), "WebP animation (*.webp)"),
+        (str(tmp_path / "frames.gif"), "PNG frames in a new folder (*)"),
+    ]
+    for answer in answers:
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, answer=answer, **k: answer))
+        page.last_export = None
+        page.export_dialog()  # the user picked a name and a type in the file dialog
+        qtbot.waitUntil(lambda: page.last_export is not None, timeout=WAIT_MS)
+        wait_idle(qtbot, window)
+    assert page.last_export == str(tmp_path / "frames")
+    assert read_frame_count(tmp_path / "anim.webp") == (3, (16, 16)) and read_frame_count(tmp_path / "frames") == (3, (16, 16))
+    assert window.settings.output_dir == str(tmp_path)  # the next Export… starts there
+
+
+def test_gan_walk(qtbot, make_window, tiny_bundled: Path) -> None:
+    from conftest import save_tiny_gan
+
+    save_tiny_gan(tiny_bundled / "tiny-gan.safetensors")
+    window = make_window()
+    assert window.model_panel.select("tiny-gan")
+    page = walk_setup(window, "1, 2, 3", frames=2)
+    assert not page.sampler_combo.isEnabled() and not page.steps_spin.isEnabled()  # a GAN paints in one pass
+    page.loop_check.setChecked(True)
+    page.start_render()
+    wait_idle(qtbot, window)
+    assert len(page.frames) == 6 and page.result.meta["kind"] == "gan" and page.result.meta["loop"]
 
 
 def test_language_switch_retitles_the_tab(qtbot, make_window) -> None:
