@@ -69,6 +69,12 @@ def test_export_writes_files_manifest_and_sheet(qtbot, make_window, tmp_path: Pa
     assert meta["export"] == {"upscale": 2, "frame": "paper", "seal": True}
     with Image.open(out / pngs[0]) as im:
         assert im.width > 32 and im.height > 32  # upscaled 16 → 32, then mounted on paper
+    # an exported (upscaled, framed, sealed) painting is reproduced exactly, finishing and all
+    actions = window.series_actions
+    actions.repaint_from_png(out / pngs[1])
+    qtbot.waitUntil(lambda: actions.last_repaint is not None, timeout=WAIT_MS)
+    wait_idle(qtbot, window)
+    assert actions.last_repaint.identical and actions.last_repaint.seed == 6
     # the choices are remembered for next time
     prefs = json.loads((_config_dir() / "export.json").read_text(encoding="utf-8"))
     assert prefs["folder"] == str(out) and prefs["upscale"] == 2 and prefs["frame"] == "paper" and prefs["sheet"]
