@@ -250,317 +250,327 @@
 <context>
     <name>WalkPage</name>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="268" />
+        <location filename="../../studio/ui/modes/walk.py" line="271" />
         <source>seed {0}</source>
         <translation>种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="279" />
+        <location filename="../../studio/ui/modes/walk.py" line="282" />
         <source>Select paintings in the list first (or double-click one).</source>
         <translation>请先在列表中选择画作（或双击一幅）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="317" />
+        <location filename="../../studio/ui/modes/walk.py" line="320" />
         <source>= {0} frames ({1:.1f} s at {2:g} fps)</source>
         <translation>= {0} 帧（{2:g} 帧/秒时长 {1:.1f} 秒）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="320" />
+        <location filename="../../studio/ui/modes/walk.py" line="323" />
         <source>Give two seeds or more (or one with the style walk).</source>
         <translation>请给出两个或更多种子（或一个种子加风格漫游）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="331" />
+        <location filename="../../studio/ui/modes/walk.py" line="334" />
         <source>Choose a model first.</source>
         <translation>请先选择模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="342" />
+        <location filename="../../studio/ui/modes/walk.py" line="345" />
         <source>Walk of {0} frames</source>
         <translation>{0} 帧的漫游</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="344" />
+        <location filename="../../studio/ui/modes/walk.py" line="347" />
         <source>Waiting for the painter…</source>
         <translation>等待绘制线程…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="355" />
+        <location filename="../../studio/ui/modes/walk.py" line="358" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="358" />
-        <location filename="../../studio/ui/modes/walk.py" line="400" />
+        <location filename="../../studio/ui/modes/walk.py" line="361" />
+        <location filename="../../studio/ui/modes/walk.py" line="403" />
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="380" />
+        <location filename="../../studio/ui/modes/walk.py" line="383" />
         <source>Rendering…</source>
         <translation>正在渲染…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="380" />
+        <location filename="../../studio/ui/modes/walk.py" line="383" />
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="384" />
+        <location filename="../../studio/ui/modes/walk.py" line="387" />
         <source>Rendering {0}%</source>
         <translation>正在渲染 {0}%</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="387" />
+        <location filename="../../studio/ui/modes/walk.py" line="390" />
         <source>Exporting frame {0}/{1}</source>
         <translation>正在导出第 {0}/{1} 帧</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="392" />
+        <location filename="../../studio/ui/modes/walk.py" line="395" />
         <source>Rendered {0} frames</source>
         <translation>已渲染 {0} 帧</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="395" />
+        <location filename="../../studio/ui/modes/walk.py" line="398" />
         <source>Exported</source>
         <translation>已导出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="396" />
+        <location filename="../../studio/ui/modes/walk.py" line="399" />
         <source>Exported {0}</source>
         <translation>已导出 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="402" />
+        <location filename="../../studio/ui/modes/walk.py" line="405" />
         <source>Walk cancelled.</source>
         <translation>漫游已取消。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="405" />
+        <location filename="../../studio/ui/modes/walk.py" line="408" />
         <source>Export cancelled: no file was written.</source>
         <translation>导出已取消：没有写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="409" />
+        <location filename="../../studio/ui/modes/walk.py" line="412" />
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="411" />
+        <location filename="../../studio/ui/modes/walk.py" line="414" />
         <source>Walk failed: {0}</source>
         <translation>漫游失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="414" />
+        <location filename="../../studio/ui/modes/walk.py" line="417" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="424" />
+        <location filename="../../studio/ui/modes/walk.py" line="427" />
         <source>rendering · frame {0}</source>
         <translation>渲染中 · 第 {0} 帧</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="489" />
+        <location filename="../../studio/ui/modes/walk.py" line="492" />
         <source>Pause (Space)</source>
         <translation>暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="489" />
+        <location filename="../../studio/ui/modes/walk.py" line="492" />
         <source>Play (Space)</source>
         <translation>播放（空格）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="497" />
+        <location filename="../../studio/ui/modes/walk.py" line="500" />
         <source>smooth</source>
         <translation>平滑</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="497" />
+        <location filename="../../studio/ui/modes/walk.py" line="500" />
         <source>a jump after frame {0}: more frames per segment help</source>
         <translation>第 {0} 帧后有跳变：增加每段帧数会有帮助</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="500" />
+        <location filename="../../studio/ui/modes/walk.py" line="503" />
         <source>Smoothness: largest frame-to-frame change is {0:.2f}× the mean (target ≤ 3) — {1}</source>
         <translation>平滑度：相邻帧最大变化为平均值的 {0:.2f} 倍（目标 ≤ 3）— {1}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="508" />
-        <location filename="../../studio/ui/modes/walk.py" line="531" />
+        <location filename="../../studio/ui/modes/walk.py" line="511" />
+        <location filename="../../studio/ui/modes/walk.py" line="534" />
         <source>Render a walk first.</source>
         <translation>请先渲染漫游。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="511" />
+        <location filename="../../studio/ui/modes/walk.py" line="514" />
         <source>GIF animation (*.gif)</source>
         <translation>GIF 动画 (*.gif)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="512" />
+        <location filename="../../studio/ui/modes/walk.py" line="515" />
         <source>MP4 video (*.mp4)</source>
         <translation>MP4 视频 (*.mp4)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="513" />
+        <location filename="../../studio/ui/modes/walk.py" line="516" />
         <source>WebP animation (*.webp)</source>
         <translation>WebP 动画 (*.webp)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="514" />
+        <location filename="../../studio/ui/modes/walk.py" line="517" />
         <source>PNG frames in a new folder (*)</source>
         <translation>新文件夹中的 PNG 帧 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="517" />
+        <location filename="../../studio/ui/modes/walk.py" line="520" />
         <source>Export walk</source>
         <translation>导出漫游</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="541" />
+        <location filename="../../studio/ui/modes/walk.py" line="544" />
         <source>Cannot export: {0}</source>
         <translation>无法导出：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="546" />
+        <location filename="../../studio/ui/modes/walk.py" line="549" />
         <source>Export {0}</source>
         <translation>导出 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="586" />
+        <location filename="../../studio/ui/modes/walk.py" line="589" />
         <source>Light → dark ink (淡墨 → 浓墨)</source>
         <translation>淡墨 → 浓墨（风格漫游）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="588" />
+        <location filename="../../studio/ui/modes/walk.py" line="591" />
         <source>Style {0} → {1}</source>
         <translation>风格 {0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="590" />
+        <location filename="../../studio/ui/modes/walk.py" line="593" />
         <source>Style walk: the same seeds morph from the first ink style to the second (style-conditional models)</source>
         <translation>风格漫游：同样的种子从第一种墨色渐变到第二种（适用于风格条件模型）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="606" />
+        <location filename="../../studio/ui/modes/walk.py" line="609" />
         <source>Loop back to the start</source>
         <translation>循环回到起点</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="607" />
+        <location filename="../../studio/ui/modes/walk.py" line="610" />
         <source>The walk returns to the first keyframe, so the animation loops seamlessly</source>
         <translation>漫游回到第一个关键帧，动画可无缝循环</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="610" />
+        <location filename="../../studio/ui/modes/walk.py" line="613" />
         <source>Ease in/out</source>
         <translation>缓入缓出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="597" />
-        <location filename="../../studio/ui/modes/walk.py" line="604" />
+        <location filename="../../studio/ui/modes/walk.py" line="600" />
+        <location filename="../../studio/ui/modes/walk.py" line="607" />
         <source>Walk</source>
         <translation>漫游</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="598" />
+        <location filename="../../studio/ui/modes/walk.py" line="270" />
+        <source>light ink</source>
+        <translation>淡墨</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/modes/walk.py" line="270" />
+        <source>dark ink</source>
+        <translation>浓墨</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/modes/walk.py" line="601" />
         <source>Keyframes</source>
         <translation>关键帧</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="599" />
+        <location filename="../../studio/ui/modes/walk.py" line="602" />
         <source>Seeds, in order (e.g. 7, 8, 9):</source>
         <translation>种子，按顺序（如 7, 8, 9）：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="600" />
+        <location filename="../../studio/ui/modes/walk.py" line="603" />
         <source>Each seed is a keyframe; the walk moves smoothly from one to the next</source>
         <translation>每个种子是一个关键帧；漫游从一个平滑过渡到下一个</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="601" />
+        <location filename="../../studio/ui/modes/walk.py" line="604" />
         <source>Or pick paintings from the gallery (double-click adds one):</source>
         <translation>或从画廊挑选画作（双击即可添加）：</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="602" />
+        <location filename="../../studio/ui/modes/walk.py" line="605" />
         <source>Add selected</source>
         <translation>添加所选</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="603" />
+        <location filename="../../studio/ui/modes/walk.py" line="606" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="605" />
+        <location filename="../../studio/ui/modes/walk.py" line="608" />
         <source>Frames per segment</source>
         <translation>每段帧数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="608" />
+        <location filename="../../studio/ui/modes/walk.py" line="611" />
         <source>Easing</source>
         <translation>缓动</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="609" />
+        <location filename="../../studio/ui/modes/walk.py" line="612" />
         <source>Linear</source>
         <translation>线性</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="611" />
+        <location filename="../../studio/ui/modes/walk.py" line="614" />
         <source>Sampler</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="612" />
+        <location filename="../../studio/ui/modes/walk.py" line="615" />
         <source>Deterministic samplers only, so nearby noise gives nearby paintings</source>
         <translation>仅限确定性采样器，相近的噪声才会得到相近的画</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="613" />
+        <location filename="../../studio/ui/modes/walk.py" line="616" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="614" />
+        <location filename="../../studio/ui/modes/walk.py" line="617" />
         <source>Frames per second</source>
         <translation>帧率</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="615" />
+        <location filename="../../studio/ui/modes/walk.py" line="618" />
         <source>Upscale on export</source>
         <translation>导出时放大</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="616" />
+        <location filename="../../studio/ui/modes/walk.py" line="619" />
         <source>Render walk</source>
         <translation>渲染漫游</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="617" />
+        <location filename="../../studio/ui/modes/walk.py" line="620" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="618" />
+        <location filename="../../studio/ui/modes/walk.py" line="621" />
         <source>Save as GIF, MP4, WebP or a folder of PNG frames</source>
         <translation>保存为 GIF、MP4、WebP 或 PNG 帧文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="619" />
+        <location filename="../../studio/ui/modes/walk.py" line="622" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="621" />
+        <location filename="../../studio/ui/modes/walk.py" line="624" />
         <source>Give two or more seeds (or pick paintings from the gallery), then press Render walk.
 The frames play here; Space plays and pauses, the slider scrubs.</source>
         <translation>给出两个或更多种子（或从画廊挑选画作），然后点击“渲染漫游”。
 帧会在这里播放；空格键播放/暂停，滑块可拖动浏览。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/modes/walk.py" line="626" />
+        <location filename="../../studio/ui/modes/walk.py" line="629" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>

@@ -235,10 +235,11 @@ def test_language_switch_retitles_the_tab(qtbot, make_window) -> None:
     page = window.walk_page
     index = window.modes.indexOf(page)
     assert window.modes.tabText(index) == "Walk"
-    assert page.render_button.text() == "Render walk"
+    assert page.render_button.text() == "Render walk" and page.progress.text() == "Ready"
     window.set_language("zh_CN")
     try:
         qtbot.waitUntil(lambda: window.modes.tabText(index) == "漫游", timeout=5000)  # LanguageChange is posted
+        assert page.progress.text() == "就绪" and page.loop_check.text() == "循环回到起点"
         assert page.render_button.text() == "渲染漫游"
         assert window.series_actions.act_export.text() == "导出系列…"
     finally:

@@ -220,6 +220,7 @@ class WalkPage(QWidget):
         play_row.addWidget(self.frame_label)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        self.progress.setValue(0)  # a reset bar (-1) shows no text
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.cancel)
@@ -265,7 +266,9 @@ class WalkPage(QWidget):
             self.pick_list.addItem(item)
 
     def _pick_text(self, meta: dict[str, Any]) -> str:
-        parts = [self.tr("seed {0}").format(meta.get("seed")), str(meta.get("model") or ""), str(meta.get("style") or "")]
+        style = str(meta.get("style") or "")
+        style = {"light": self.tr("light ink"), "dark": self.tr("dark ink")}.get(style, style)
+        parts = [self.tr("seed {0}").format(meta.get("seed")), str(meta.get("model") or ""), style]
         return " · ".join(p for p in parts if p)
 
     def add_seeds(self, seeds: list[int]) -> None:
