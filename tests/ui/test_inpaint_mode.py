@@ -58,6 +58,8 @@ def test_strokes_paint_the_mask_and_undo_redo_restore_it_exactly(qtbot, make_win
     page = open_page(qtbot, window)
     canvas = page.canvas
     assert window.modes.tabText(window.modes.indexOf(page)) == "Inpaint"
+    hint = page.minimumSizeHint()  # the page scrolls in a small window rather than making it grow
+    assert hint.width() < 200 and hint.height() < 200
     assert canvas.mask_array().shape == (36, 48) and not canvas.mask_array().any()
 
     key(qtbot, page, Qt.Key.Key_B)
@@ -279,6 +281,8 @@ def test_cancel_stops_the_job_and_the_page_recovers(qtbot, make_window) -> None:
     window.runner.event.connect(lambda ev: kinds.append(ev.kind))
     job = page.generate()
     qtbot.waitUntil(lambda: "progress" in kinds, timeout=WAIT_MS)
+    # the live preview (the model's predicted painting, never a tensor) shows beside the strip
+    qtbot.waitUntil(lambda: not page.preview.pixmap().isNull(), timeout=WAIT_MS)
     page.cancel_button.click()
     wait_idle(qtbot, window)
     assert kinds[-1] == "cancelled" and "finished" not in kinds
@@ -349,3 +353,24 @@ def test_the_gallery_menu_sends_a_painting_to_inpaint(qtbot, make_window) -> Non
     page = window.inpaint_page
     page._fill_gallery_menu()
     assert [a.text() for a in page.gallery_menu.actions()] == ["seed 5 · scroll.png"]
+
+
+def test_a_gan_inpaints_by_inversion_from_the_tab(qtbot, make_window, tiny_bundled: Path) -> None:
+    from conftest import save_tiny_gan
+
+    save_tiny_gan(tiny_bundled / "gan.safetensors")
+    window = make_window()
+    assert window.model_panel.select("gan")
+    original = painting(32, 32)
+    page = open_page(qtbot, window, original)
+    page.canvas.stroke([(8, 8), (20, 20)], "rect")
+    page.steps.setValue(5)
+    page.count.setValue(1)
+    page.seed.setValue(9)
+    page.generate()
+    wait_idle(qtbot, window)
+    assert [c.seed for c in page.candidates] == [9] and page.candidates[0].meta["method"] == "invert"
+    result = np.asarray(page.candidates[0].image)
+    far = np.ones((32, 32), bool)
+    far[2:27, 2:27] = False  # beyond the mask and its feather
+    assert np.array_equal(result[far], np.asarray(original)[far])
