@@ -276,6 +276,9 @@ def _inspect_diffusers_unet(path: Path, config_path: Path, scheduler_dir: Path |
     layers = config.get("layers_per_block", 2)
     if not all(isinstance(n, int) and n > 0 for n in (layers if isinstance(layers, (list, tuple)) else [layers])):
         raise CheckpointError(config_path, f"bad layers_per_block {layers!r}")  # diffusers builds it, then fails mid-painting
+    problem = unet_size_problem(config)
+    if problem:
+        raise CheckpointError(config_path, problem)
     sched_path = None
     for candidate in ([scheduler_dir / "scheduler_config.json"] if scheduler_dir else []) + [config_path.parent / "scheduler_config.json"]:
         if candidate.is_file():
@@ -365,11 +368,34 @@ def _unet2d_forward(unet: nn.Module) -> Callable[..., torch.Tensor]:
 # ---------------------------------------------------------------------------- our own file
 
 
+# far beyond any UNet2DModel an ink studio paints with; a config asking for more would hang or exhaust memory while building
+UNET_LIMITS = {
+    "layers_per_block": 64, "block_out_channels": 8192, "sample_size": 8192, "num_class_embeds": 100_000, "time_embedding_dim": 65536,
+}
+
+
+def unet_size_problem(config: dict[str, Any]) -> str | None:
+    """What makes a UNet2DModel config absurdly large to build, or None."""
+    for key, limit in UNET_LIMITS.items():
+        value = config.get(key)
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, int) and v > limit for v in values):
+            return f"{key} {value!r} is larger than any ink model (limit {limit})"
+    blocks = config.get("block_out_channels")
+    if isinstance(blocks, (list, tuple)) and len(blocks) > 12:
+        return f"{len(blocks)} UNet blocks is more than any ink model has"
+    return None
+
+
 def build_architecture(arch: dict[str, Any]) -> nn.Module:
     """Instantiate the network named in a checkpoint's metadata (UNet2DModel or InkGenerator)."""
     cls, config = arch["class"], arch["config"]
     if cls == "UNet2DModel":
         from diffusers import UNet2DModel
+
+        problem = unet_size_problem(config) if isinstance(config, dict) else None
+        if problem:
+            raise ValueError(problem)
 
         return UNet2DModel(**config)
     if cls == "InkGenerator":

@@ -149,6 +149,9 @@ def make_checkpoints(root: Path) -> None:
         },
         "metadata-scheduler-unknown-class": {"scheduler": {"class": "NoSuchScheduler", "config": {}}},
         "metadata-scheduler-wrong-types": {"scheduler": {"class": "DDPMScheduler", "config": {"num_train_timesteps": "many"}}},
+        "metadata-config-huge": {
+            "architecture": {"class": "UNet2DModel", "config": {**meta["architecture"]["config"], "time_embedding_dim": 10**9}}
+        },
     }.items():
         bad_meta = json.loads(json.dumps({**meta, **change}, default=list))
         data = good_state if "config" in name or "scheduler" in name else {"w": torch.zeros(1)}
@@ -254,6 +257,7 @@ def make_folders(root: Path) -> None:
         "config-time-embedding-bogus": {"time_embedding_type": "sundial"},
         "config-class-embeds-string": {"num_class_embeds": "two"},
         "config-padding-negative": {"downsample_padding": -1},
+        "config-layers-huge": {"layers_per_block": 10**9},  # would build for hours / exhaust memory
     }.items():
         folder(name, {"config.json": {**config, **change}, "diffusion_pytorch_model.safetensors": weights})
     folder("config-random-weights", {"config.json": config, "diffusion_pytorch_model.safetensors": _rand(2048, 4)})
