@@ -290,6 +290,13 @@ def test_cancel_stops_the_job_and_the_page_recovers(qtbot, make_window) -> None:
     assert page.progress.format() == "Cancelled" and "Cancelled" in page.message.text()
     assert job.id not in [j.id for j in window.runner.pending()]
 
+    # opening another painting while a job runs cancels it; its candidates never land on the new one
+    page.generate()
+    qtbot.waitUntil(lambda: window.runner.busy, timeout=WAIT_MS)
+    page.set_painting(painting(20, 20), "other")
+    wait_idle(qtbot, window)
+    assert page.candidates == [] and page.job_id == 0 and page.canvas.image_size() == (20, 20)
+
 
 def test_an_engine_error_is_a_message_not_a_crash(qtbot, make_window) -> None:
     window = make_window()

@@ -434,6 +434,10 @@ class InpaintPage(QWidget):
         self.window_.runner.run_io(lambda: load_image_rgb(path, downscale=True), done)
 
     def set_painting(self, image: Image.Image, name: str = "painting", notices: tuple[str, ...] | list[str] = ()) -> None:
+        if self.job_id:  # its candidates belong to the painting being replaced
+            self.cancel()
+            self.job_id, self._outbox = 0, None
+            self._status(lambda: self.tr("Cancelled"))
         self.painting = image.convert("RGB")
         self.painting_name = name
         self.canvas.set_painting(self.painting)
