@@ -239,6 +239,7 @@ class InpaintPage(QWidget):
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
+        self.progress.setValue(0)  # a reset bar (-1) hides its text
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton()
         self.cancel_button.setIcon(icon("cancel"))
