@@ -43,6 +43,10 @@ class JobRunner(QObject):
         self._cancel: JobCancel | None = None
         self._closed = False
 
+    def model_cache(self) -> Any:
+        """The inference thread's ModelCache; touch it only from inside a task's ``run`` (that thread)."""
+        return self._worker.cache
+
     # ------------------------------------------------------------------ queue
     def submit(self, **params: Any) -> PaintJob:
         """Queue a job (fields of PaintJob except id); it starts when the worker is free."""

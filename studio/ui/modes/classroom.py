@@ -40,8 +40,7 @@ MAX_SEED = 2**31 - 1
 
 def worker_models(window: Any) -> Any:
     """The inference thread's model cache, reached from inside a task (so models load once for all modes)."""
-    worker = window.runner._worker  # the runner has no public accessor for it yet
-    return lambda: worker.cache
+    return window.runner.model_cache
 
 
 def _seed_box(value: int = 0) -> QSpinBox:

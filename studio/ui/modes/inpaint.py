@@ -603,7 +603,7 @@ class InpaintPage(QWidget):
         )
         runner = self.window_.runner
         outbox = InpaintOutbox()
-        run = make_inpaint_run(lambda: runner._worker.cache, record, self.painting, mask, params, outbox, name=self.painting_name)
+        run = make_inpaint_run(runner.model_cache, record, self.painting, mask, params, outbox, name=self.painting_name)
         self._outbox = outbox
         self._set_candidates([])
         job = runner.submit_task(self.tr("Inpaint"), run)

@@ -60,8 +60,7 @@ EXPORT_SUFFIXES = (".gif", ".mp4", ".webp")
 
 def worker_cache(window: Any) -> Any:
     """A getter for the inference thread's model cache (call it only inside a task's run())."""
-    worker = window.runner._worker  # the runner has no public accessor yet; the cache is only touched on its thread
-    return lambda: worker.cache
+    return window.runner.model_cache
 
 
 def style_pair(styles: list[str]) -> tuple[str, str] | None:
