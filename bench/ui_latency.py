@@ -6,8 +6,9 @@ Starts the studio as `inkstudio` does (QApplication + qasync loop, the real Main
 Generate ``--series`` times with the default model, and runs a 1 ms heartbeat timer on the GUI
 thread the whole time: a gap between two heartbeats is time the event loop could not run (a
 stall). Prints the cold start (process start → window shown → model ready → first painting),
-the paint times, and as its last line ``max_stall_ms N``: the longest stall while painting
-(target ≤ 50). User data and settings go to a temporary folder unless --keep is given.
+the paint times, the longest stalls per phase (start-up and loading include importing torch and
+diffusers on worker threads, whose C initialisation holds the GIL), and as its last line
+``max_stall_ms N``: the longest stall while the worker paints (target ≤ 50). User data and settings go to a temporary folder unless --keep is given.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Heartbeat:
         self.phase = "startup"
         self.worst: dict[str, float] = {}
         self.ticks = 0
+        self.stalls: list[tuple[float, float, str, str]] = []  # (ms, when, phase, last job event before it)
+        self.last_event = "-"
 
     def start(self) -> None:
         self.last = time.perf_counter()
@@ -51,6 +54,8 @@ class Heartbeat:
         self.last = now
         self.ticks += 1
         self.worst[self.phase] = max(self.worst.get(self.phase, 0.0), gap)
+        if gap > 50:
+            self.stalls.append((gap, now - T0, self.phase, self.last_event))
 
     def set_phase(self, phase: str) -> None:
         self._tick()
@@ -123,10 +128,13 @@ def main() -> int:
 
     def on_event(ev) -> None:  # type: ignore[no-untyped-def]
         now = time.perf_counter()
+        beat.last_event = f"{ev.kind} {ev.step}/{ev.total}" if ev.kind == "progress" else ev.kind
         if ev.kind == "ready":
             marks.setdefault("ready", now)
         elif ev.kind == "started":
             series_started.append(now)
+            if beat.phase != "painting":
+                beat.set_phase("painting")  # the model is loaded: from here on the worker paints
         elif ev.kind == "progress" and ev.image is not None:
             marks.setdefault("first_preview", now)
         elif ev.kind == "painting":
@@ -162,7 +170,7 @@ def main() -> int:
         record = window.model_panel.current_record()
         marks["generate"] = time.perf_counter()
         marks["model"] = record.id
-        beat.set_phase("painting")
+        beat.set_phase("loading")
         sp = window.sampling_panel
         sp.count.setValue(args.count)
         sp.steps.setValue(args.steps)
@@ -189,7 +197,10 @@ def main() -> int:
         print(f"series {i + 1}: {args.count} x {args.steps} steps {args.sampler:<7} {b - a:6.2f} s")
     print(f"heartbeat ticks                {beat.ticks}")
     print(f"max stall during start-up      {beat.worst.get('startup', 0.0):6.1f} ms  (window shown → Generate pressed)")
-    print(f"max stall while painting       {beat.worst.get('painting', 0.0):6.1f} ms")
+    print(f"max stall while loading        {beat.worst.get('loading', 0.0):6.1f} ms  (Generate pressed → engine and model ready)")
+    print(f"max stall while painting       {beat.worst.get('painting', 0.0):6.1f} ms  (first job started → last job finished)")
+    for ms, when, phase, last in sorted(beat.stalls, reverse=True)[:5]:
+        print(f"stall {ms:6.1f} ms at {when:6.2f} s ({phase}, after '{last}')")
     for name, ms in sorted(handler_ms.items()):
         print(f"longest {name:<22} {ms:6.1f} ms  (our own work on the GUI thread)")
     print(f"max_stall_ms {round(beat.worst.get('painting', 0.0))}")
