@@ -20,31 +20,15 @@ from typing import Any
 
 from PIL import Image
 
+from studio.engine.cancel import CancelToken
 from studio.errors import Cancelled, StudioError
 
 GRID_TILE = 256  # smallest tile side in a batch's preview grid
 EVENT_KINDS = ("ready", "started", "progress", "painting", "finished", "cancelled", "error")
 
 
-class JobCancel:
-    """The interface of ``studio.engine.sampling.CancelToken``, constructible without importing torch.
-
-    Set from the GUI thread; the sampling loop calls ``raise_if_set`` between denoising steps.
-    """
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def raise_if_set(self) -> None:
-        if self._event.is_set():
-            raise Cancelled()
+# the window holds one per running job; the sampling loop checks it between steps
+JobCancel = CancelToken
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ between steps.
 from __future__ import annotations
 
 import inspect
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +17,9 @@ import numpy as np
 import torch
 from PIL import Image
 
+from studio.engine.cancel import CancelToken
 from studio.engine.noise import image_generators, initial_noise
-from studio.errors import Cancelled, CheckpointError, StudioError
+from studio.errors import CheckpointError, StudioError
 from studio.models.loaders import LoadedModel
 
 SAMPLERS: dict[str, str] = {
@@ -31,24 +31,6 @@ SAMPLERS: dict[str, str] = {
 }
 DEFAULT_SAMPLER = "dpm++"
 DEFAULT_STEPS = 20
-
-
-class CancelToken:
-    """Set from any thread; long work calls ``raise_if_set`` between steps."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def raise_if_set(self) -> None:
-        if self._event.is_set():
-            raise Cancelled()
 
 
 @dataclass(frozen=True)
