@@ -8,11 +8,7 @@ inkstudio walk --style-walk ink-light,ink-dark --seeds 7 --frames 24 --out pair.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import studio.cli as cli
@@ -119,23 +115,6 @@ def _resolve_pair(names: tuple[str, str]):  # type: ignore[no-untyped-def]
     return records
 
 
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a closed terminal, ``kill``) unwinds like Ctrl-C, so the export's temporary file is removed."""
-
-    def handler(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 @cli.command("walk")
 def cmd_walk(args: argparse.Namespace) -> int:
     from studio.engine.animation import check_output, export_animation
@@ -188,13 +167,13 @@ def cmd_walk(args: argparse.Namespace) -> int:
         bar.update(max(0, done - last[0]))
         last[0] = max(last[0], done)
 
-    with _terminate_as_interrupt():
-        try:
-            result = render_walk(model, req, pair=pair, on_progress=on_progress)
-        finally:
-            bar.close()
-        meta = {"model": record.id, "fps": args.fps, "upscale": args.upscale, **result.meta}
-        written = export_animation(result.frames, out, fps=args.fps, upscale=args.upscale, meta=meta)
+    # SIGTERM unwinds like Ctrl-C for every command (studio.cli), so a killed export leaves no file
+    try:
+        result = render_walk(model, req, pair=pair, on_progress=on_progress)
+    finally:
+        bar.close()
+    meta = {"model": record.id, "fps": args.fps, "upscale": args.upscale, **result.meta}
+    written = export_animation(result.frames, out, fps=args.fps, upscale=args.upscale, meta=meta)
     w, h = result.frames[0].width * args.upscale, result.frames[0].height * args.upscale
     what = "PNG frames in" if kind == "png" else kind.upper()
     print(f"wrote {what} {written}: {len(result.frames)} frames, {w}x{h}, {args.fps:g} fps")
