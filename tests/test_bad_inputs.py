@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run
 from PIL import Image
 
-from studio.cli import main
 from studio.engine.pngmeta import read_png_meta, save_png, sweep_stale_parts
 from studio.errors import StudioError
 
@@ -41,12 +41,6 @@ def sentinel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[n
     monkeypatch.setenv(SENTINEL_ENV, str(path))
     yield path
     assert not path.exists(), "a pickled checkpoint ran code"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_error_line(err: str) -> str:

@@ -11,17 +11,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import make_tiny_unet, save_tiny_diffusion, save_tiny_gan
+from conftest import make_tiny_unet, run, save_tiny_diffusion, save_tiny_gan
 from safetensors.torch import save_file
 
 from studio.cli import main
 from studio.models.inkfile import read_ink_metadata
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_generate_count_writes_sorted_pngs_and_info_round_trips(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import save_tiny_diffusion
+from conftest import pixels, run, save_tiny_diffusion
 from PIL import Image
 
-from studio.cli import main
 from studio.engine import framing
 from studio.engine.export import (
     MANIFEST_NAME,
@@ -32,17 +31,6 @@ from studio.engine.sampling import CancelToken
 from studio.errors import Cancelled
 from studio.models.catalog import resolve
 from studio.models.loaders import load_checkpoint
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def pixels(path: Path) -> np.ndarray:
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGB"))
 
 
 def test_manifest_and_contact_sheet(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

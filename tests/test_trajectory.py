@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import pixels, run
 from PIL import Image
 
-from studio.cli import main
 from studio.engine.classroom import (
     ForwardProcess,
     denoising_trajectory,
@@ -24,17 +24,6 @@ from studio.engine.sampling import CancelToken
 from studio.errors import Cancelled
 from studio.models.catalog import resolve
 from studio.models.loaders import load_checkpoint
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def pixels(path: Path) -> np.ndarray:
-    with Image.open(path) as im:
-        return np.asarray(im.convert("RGB"))
 
 
 def test_frame_steps() -> None:
