@@ -86,6 +86,21 @@ def bare_forward_seconds(model, style: str | None, batch: int, repeats: int) -> 
     return (time.perf_counter() - t0) / repeats
 
 
+def print_loop_overhead(model, style: str | None, steps: int = 20, rounds: int = 5) -> None:  # type: ignore[no-untyped-def]
+    """Our whole sampling loop vs ``steps`` bare UNet forwards, interleaved round by round (batch 1)."""
+    import statistics
+
+    ratios = []
+    for r in range(rounds):
+        bare = bare_forward_seconds(model, style, 1, repeats=steps) * steps
+        t0 = time.perf_counter()
+        sample_diffusion(model, [r], style=style, sampler="dpm++", steps=steps)
+        loop = time.perf_counter() - t0
+        ratios.append(loop / bare)
+    print(f"\nloop overhead (dpm++ {steps}, batch 1, {rounds} interleaved rounds): sampling / ({steps} x bare forward) "
+          f"median {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})")
+
+
 def peak_rss_painting(model_id: str) -> float:
     """Peak resident memory (MB) of a whole `inkstudio generate` process painting 4 images."""
     import os
@@ -112,6 +127,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=8, help="images per forward pass, the same for every row")
     ap.add_argument("--quick", action="store_true", help="skip DDPM-1000 (it dominates the run time)")
+    ap.add_argument("--overhead-only", action="store_true", help="only the loop-overhead measurement")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -122,6 +138,10 @@ def main() -> None:
     seeds = list(range(1000, 1000 + args.count))
     print(f"# {record.id} ({record.sha256[:12]}), style {style}, {args.count} paintings, "
           f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} threads, batch {args.batch}")
+
+    if args.overhead_only:
+        print_loop_overhead(model, style)
+        return
 
     from studio.engine.swd import swd
     from studio.engine.train.data import reference_images
@@ -152,15 +172,12 @@ def main() -> None:
     ddim = results[("diffusers DDIMPipeline", 50)]
     print(f"default vs DDIM-50:   {ddim[0] / default[0]:.1f}x faster, SWD {100 * (default[1] / ddim[1] - 1):+.1f}%")
 
-    steps = 20
-    fwd = bare_forward_seconds(model, style, 1, repeats=40)
-    _, per = ours(model, style, seeds[:8], "dpm++", steps, batch=1)
-    print(f"\nloop overhead: sampling {per:.4f} s vs {steps} x bare forward {fwd:.4f} s = {per / (steps * fwd):.3f}")
+    print_loop_overhead(model, style)
 
     print("\nbatch  paintings/s (dpm++ 20)")
     for batch in (1, 4, 16):
         n = max(16, batch)
-        _, per = ours(model, style, list(range(n)), "dpm++", steps, batch=batch)
+        _, per = ours(model, style, list(range(n)), "dpm++", 20, batch=batch)
         print(f"{batch:>5}  {1 / per:.2f}")
 
     from studio.models.catalog import discover
