@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from PIL import Image
 
 from studio.engine.images import MAX_SIDE, binarise_mask, load_image_rgb, load_mask, pixels_sha256
 from studio.engine.noise import image_generators, initial_noise
-from studio.engine.paint import PaintRequest, painting_meta
+from studio.engine.paint import Painting, PaintRequest, painting_meta
 from studio.engine.sampling import (
     DEFAULT_SAMPLER,
     CancelToken,
@@ -528,12 +528,8 @@ class InpaintRequest:
         return replace(self, method=method, steps=steps, jumps=jumps, jump_length=jump_length)
 
 
-@dataclass(frozen=True)
-class InpaintResult:
-    image: Image.Image  # RGB, the original's size
-    seed: int
-    index: int
-    meta: dict[str, Any] = field(default_factory=dict)
+# one candidate: the same record as a generated painting (image is RGB at the original's size)
+InpaintResult = Painting
 
 
 @dataclass(frozen=True)
