@@ -76,14 +76,10 @@ def make_silk(size: int = 128, seed: int = 7) -> Image.Image:
 
 
 def _cjk_font(size: int) -> ImageFont.FreeTypeFont | None:
-    for path in CJK_FONTS:
-        try:
-            font = ImageFont.truetype(path, size)
-        except OSError:
-            continue
-        if font.getbbox("墨")[2] > 0:
-            return font
-    return None
+    # the seal wants a bold serif first, hence its own preference order
+    from studio.engine.export import first_cjk_font
+
+    return first_cjk_font(CJK_FONTS, size)
 
 
 def make_seal(size: int = 128, seed: int = 11) -> Image.Image:

@@ -91,16 +91,21 @@ class ExportResult:
 
 
 @lru_cache(maxsize=16)
-def caption_font(size: int = 14) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """A font that can draw Chinese captions when one is installed, else PIL's default font."""
-    for path in CJK_FONT_CANDIDATES:
+def first_cjk_font(candidates: tuple[str, ...], size: int) -> ImageFont.FreeTypeFont | None:
+    """The first of ``candidates`` that exists and really draws Chinese (墨), or None."""
+    for path in candidates:
         try:
             font = ImageFont.truetype(path, size)
         except OSError:
             continue
         if font.getbbox("墨")[2] > 0:
             return font
-    return ImageFont.load_default(size=size)
+    return None
+
+
+def caption_font(size: int = 14) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """A font that can draw Chinese captions when one is installed, else PIL's default font."""
+    return first_cjk_font(CJK_FONT_CANDIDATES, size) or ImageFont.load_default(size=size)
 
 
 def font_has_cjk(font: ImageFont.FreeTypeFont | ImageFont.ImageFont) -> bool:
