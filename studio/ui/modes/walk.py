@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSlider,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -487,7 +488,9 @@ class WalkPage(QWidget):
         self.play_button.blockSignals(True)
         self.play_button.setChecked(self.playing)
         self.play_button.blockSignals(False)
-        self.play_button.setText("⏸" if self.playing else "▶")
+        # the style's own icons: a "⏸" glyph is missing from many fonts (it drew as a box under Xvfb)
+        pixmap = QStyle.StandardPixmap.SP_MediaPause if self.playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(pixmap))
         self.play_button.setToolTip(self.tr("Pause (Space)") if self.playing else self.tr("Play (Space)"))
 
     def _show_smoothness(self) -> None:
