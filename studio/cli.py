@@ -259,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("inkstudio: cancelled", file=sys.stderr)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
+        _forget_handled_interrupt()
         print("inkstudio: interrupted; finished paintings are kept, nothing partial was written", file=sys.stderr)
         return EXIT_INTERRUPTED
     except MemoryError:
@@ -273,6 +274,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"inkstudio: unexpected error: {type(exc).__name__}: {exc} (INKSTUDIO_DEBUG=1 shows details)", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _forget_handled_interrupt() -> None:
+    """Let the exit code be ours (130) after a Ctrl-C we handled.
+
+    CPython 3.11 sets a process-wide "unhandled KeyboardInterrupt" flag whenever a Ctrl-C lands inside
+    an ``exec`` (dataclasses build their methods with one, e.g. when diffusers lazily imports a
+    scheduler's output class mid-painting) and never clears it, so the interpreter would kill itself
+    with SIGINT at exit even though we caught the interrupt. Where the flag is not reachable (other
+    versions), exiting by SIGINT is the conventional fallback.
+    """
+    try:
+        import ctypes
+
+        ctypes.c_int.in_dll(ctypes.pythonapi, "_Py_UnhandledKeyboardInterrupt").value = 0
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass
 
 
 @contextlib.contextmanager
