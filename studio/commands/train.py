@@ -36,7 +36,7 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="continue the run saved in the work folder's state/")
     p.add_argument("--batch", type=cli._positive_int, default=16, help="images per step (default 16)")
     p.add_argument("--lr", type=_positive_float, help="learning rate (default: diffusion 3e-4, GAN 2e-4)")
-    p.add_argument("--preset", default=None, help="model size: diffusion tiny|plain|small (default small), gan tiny|small")
+    p.add_argument("--preset", default=None, help="model size: diffusion tiny|plain|small (default small), gan tiny|compact|small")
     p.add_argument("--seed", type=cli._seed, default=0, help="training seed (default 0)")
     p.add_argument("--threads", type=cli._positive_int, help="CPU threads for torch (default: torch's choice)")
     p.add_argument("--work", help="work folder for state, samples and log (default: <out>-train/ beside --out)")

@@ -37,6 +37,8 @@ NZ = 128
 
 PRESETS: dict[str, dict[str, int]] = {
     "tiny": {"ngf": 8, "ndf": 8, "nz": 16},
+    # 1.56 M + 0.78 M parameters: ~1.9 s per step of 16 at 64 px on one busy CPU core, 3.7x cheaper than small
+    "compact": {"ngf": 16, "ndf": 16, "nz": NZ},
     "small": {"ngf": 32, "ndf": 32, "nz": NZ},
 }
 
