@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.model_panel = ModelPanel(gallery_dir().parent / "thumbnails")
         self.model_panel.model_changed.connect(self._on_model_changed)
+        self.model_panel.style_changed.connect(self._remember_style)
         self.model_panel.card_requested.connect(self.show_model_card)
         self.model_panel.open_requested.connect(self.open_checkpoint_dialog)
         self.sampling_panel = SamplingPanel()
@@ -381,6 +382,11 @@ class MainWindow(QMainWindow):
         self.gallery_loaded.emit()
 
     # ------------------------------------------------------------------ model
+    def _remember_style(self, style: str | None) -> None:
+        # the painter's own choice: kept while switching models (one that lacks it shows another style meanwhile)
+        if style:
+            self.settings.style = style
+
     def _on_model_changed(self, record: Any) -> None:
         self.sampling_panel.set_diffusion(record is None or record.kind == "diffusion")
         if record is not None:

@@ -277,6 +277,21 @@ def test_styles_a_model_lacks_are_disabled(qtbot, make_window, tiny_bundled: Pat
     assert read_png_meta(window.gallery.paths()[0])["model"] == "plain"
 
 
+def test_the_chosen_style_survives_switching_models(qtbot, make_window, tiny_bundled: Path) -> None:
+    save_tiny_diffusion(tiny_bundled / "other.safetensors", seed=1)
+    save_tiny_diffusion(tiny_bundled / "plain.safetensors", styles=False)
+    window = make_window()
+    window.model_panel.select("tiny")
+    window.model_panel.set_style("light")
+    window.model_panel.set_style("dark")  # the painter's choice, not yet saved to disk
+    window.model_panel.select("other")
+    assert window.model_panel.current_style() == "dark"
+    window.model_panel.select("plain")  # has no styles: none shown meanwhile
+    assert window.model_panel.current_style() is None
+    window.model_panel.select("tiny")
+    assert window.model_panel.current_style() == "dark"
+
+
 def test_dropping_a_painting_restores_its_settings(qtbot, make_window) -> None:
     window = make_window()
     set_job(window, seed=77, steps=3, sampler="ddim")
