@@ -226,12 +226,23 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def _launch_gui(argv: Sequence[str]) -> int:
+    if _no_display():
+        print("inkstudio: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+              "use the headless commands (inkstudio --help) or set QT_QPA_PLATFORM=offscreen", file=sys.stderr)
+        return EXIT_ERROR
     try:
         from studio.app import main as app_main
     except ImportError as exc:
         print(f"inkstudio: the window cannot start ({exc}); see 'inkstudio --help' for the headless commands", file=sys.stderr)
         return EXIT_ERROR
     return app_main(list(argv))
+
+
+def _no_display() -> bool:
+    """On X11/Wayland systems without a display Qt would abort the process with a core dump."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -262,6 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _forget_handled_interrupt()
         print("inkstudio: interrupted; finished paintings are kept, nothing partial was written", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `inkstudio info x.png | head`: the reader left; not an error of ours
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except MemoryError:
         print("inkstudio: error: out of memory (try a smaller --batch or --size)", file=sys.stderr)
         return EXIT_ERROR

@@ -170,3 +170,23 @@ def test_real_process_prints_no_traceback(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert proc.stderr.strip().count("\n") == 0 and "bad.safetensors" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_window_without_a_display_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    if not sys.platform.startswith("linux"):
+        pytest.skip("X11/Wayland only")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = run([], capsys)
+    assert code == 1 and err.count("\n") == 1 and "no display" in err and "QT_QPA_PLATFORM=offscreen" in err
+
+
+def test_info_into_a_closed_pipe_is_quiet(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    code, _, _ = run(["generate", "--model", str(tiny_diffusion), "--seed", "3", "--steps", "2", "--out", str(tmp_path / "p")], capsys)
+    assert code == 0
+    png = next((tmp_path / "p").glob("*.png"))
+    # a reader that closes at once, like `| head -c 1`
+    proc = subprocess.run(
+        f"{sys.executable} -m studio info {png} | head -c 1 >/dev/null", shell=True, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0 and "Broken pipe" not in proc.stderr and "Traceback" not in proc.stderr

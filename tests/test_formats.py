@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -226,3 +227,18 @@ def test_png_image_is_not_a_model(tmp_path: Path) -> None:
     Image.new("RGB", (4, 4)).save(tmp_path / "a.png")
     with pytest.raises(CheckpointError, match="unsupported file type"):
         inspect_checkpoint(tmp_path / "a.png")
+
+
+def test_lucidrains_without_the_peers_package_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    from conftest import run
+
+    path, _ = _lucidrains_checkpoint(tmp_path, "pred_v")
+    real_find_spec = importlib.util.find_spec
+    for name in [m for m in sys.modules if m.startswith("denoising_diffusion_pytorch")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "denoising_diffusion_pytorch" else real_find_spec(name, *a))
+    code, _, err = run(["generate", "--model", str(path), "--size", "16", "--steps", "2", "--out", str(tmp_path / "o")], capsys)
+    assert code == 1 and err.count("\n") == 1
+    assert "requirements-peers.txt" in err and "do not fit" not in err

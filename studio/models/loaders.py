@@ -137,7 +137,7 @@ def load_checkpoint(
     loader = _LOADERS[spec.format]
     try:
         model = loader(spec)
-    except (CheckpointError, MemoryError):
+    except (StudioError, MemoryError):  # CheckpointError, or a missing optional package named with its fix
         raise
     except Exception as exc:  # diffusers and torch raise many kinds on configs and weights that do not agree
         if os.environ.get("INKSTUDIO_DEBUG"):
@@ -509,7 +509,8 @@ def _load_dcgan(spec: ModelSpec) -> LoadedModel:
 # ---------------------------------------------------------------------------- lucidrains
 
 
-PEERS_HINT = "loading denoising-diffusion-pytorch checkpoints needs the 'peers' extra: pip install 'inkstudio[peers]'"
+PEERS_HINT = ("loading denoising-diffusion-pytorch checkpoints needs the 'peers' extra: "
+              "pip install --no-deps -r requirements-peers.txt (or pip install 'inkstudio[peers]' where torchvision matches torch)")
 
 
 def import_lucidrains() -> types.ModuleType:
