@@ -7,6 +7,11 @@ steps × the bare UNet forward time) and paintings/s at batch 1, 4 and 16.
 
     python bench/sampler_bench.py [--model ink-diffusion-64] [--style dark] [--count 16]
         [--data ../shared/datasets/shanshui/images] [--quick]
+        [--device auto|cpu|cuda|mps] [--autocast off|fp16|bf16] [--channels-last] [--compile]
+
+The last four are for GPUs (see bench/README.md): where the network runs, mixed precision around
+our UNet forward, channels_last memory format, and torch.compile of our forward. They apply to
+our loop's rows; diffusers' pipelines get the device, the weights' dtype and channels_last only.
 
 Figures only; nothing here asserts. Ratios are measured within this one run.
 """
@@ -24,6 +29,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from studio.engine.device import DEVICE_CHOICES, choose_device  # noqa: E402
 from studio.engine.noise import noise_for_seeds  # noqa: E402
 from studio.engine.sampling import sample_diffusion  # noqa: E402
 from studio.models.catalog import resolve  # noqa: E402
@@ -61,7 +67,7 @@ def pipeline_images(kind: str, model, label: int | None, seeds: list[int], steps
         if kind == "ddim":
             kwargs["eta"] = 0.0
         img = pipe(generator=gens, output_type="pt", **kwargs).images
-        out.append(img * 2 - 1)
+        out.append(img.float().cpu() * 2 - 1)
     elapsed = time.perf_counter() - t0
     if label is not None:
         del unet.forward  # back to the class method
@@ -72,7 +78,7 @@ def ours(model, style: str | None, seeds: list[int], sampler: str, steps: int, b
     out = []
     t0 = time.perf_counter()
     for i in range(0, len(seeds), batch):
-        out.append(sample_diffusion(model, seeds[i : i + batch], style=style, sampler=sampler, steps=steps).clamp(-1, 1))
+        out.append(sample_diffusion(model, seeds[i : i + batch], style=style, sampler=sampler, steps=steps).clamp(-1, 1).float().cpu())
     return torch.cat(out), (time.perf_counter() - t0) / len(seeds)
 
 
@@ -99,6 +105,31 @@ def print_loop_overhead(model, style: str | None, steps: int = 20, rounds: int =
         ratios.append(loop / bare)
     print(f"\nloop overhead (dpm++ {steps}, batch 1, {rounds} interleaved rounds): sampling / ({steps} x bare forward) "
           f"median {statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})")
+
+
+AUTOCAST = {"fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+def apply_speed_flags(model, autocast: str, channels_last: bool, compile_forward: bool) -> str:  # type: ignore[no-untyped-def]
+    """Wrap the model's forward for a GPU experiment; returns a description for the header line."""
+    done = []
+    if channels_last:
+        model.module.to(memory_format=torch.channels_last)
+        done.append("channels_last")
+    forward = model._forward
+    if compile_forward:
+        forward = torch.compile(forward)
+        done.append("torch.compile")
+    if autocast != "off":
+        inner, dtype, device_type = forward, AUTOCAST[autocast], model.device.type
+
+        def forward(x, t, labels):  # type: ignore[no-untyped-def]
+            with torch.autocast(device_type, dtype=dtype):
+                return inner(x, t, labels).float()
+
+        done.append(f"autocast {autocast}")
+    model._forward = forward
+    return ", ".join(done) or "no speed flags"
 
 
 def peak_rss_painting(model_id: str) -> float:
@@ -128,16 +159,23 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=8, help="images per forward pass, the same for every row")
     ap.add_argument("--quick", action="store_true", help="skip DDPM-1000 (it dominates the run time)")
     ap.add_argument("--overhead-only", action="store_true", help="only the loop-overhead measurement")
+    ap.add_argument("--device", choices=DEVICE_CHOICES, default="auto", help="as generate's --device (CUDA: fp16 weights)")
+    ap.add_argument("--autocast", choices=["off", *AUTOCAST], default="off", help="mixed precision around our forward")
+    ap.add_argument("--channels-last", action="store_true", help="channels_last memory format for the network")
+    ap.add_argument("--compile", action="store_true", help="torch.compile our forward (the first paintings include compiling)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
 
     record = resolve(args.model)
-    model = load_checkpoint(record.path, size=record.resolution)
+    where = choose_device(args.device)
+    model = load_checkpoint(record.path, device=where.device, dtype=where.dtype, size=record.resolution)
+    flags = apply_speed_flags(model, args.autocast, args.channels_last, args.compile)
     style = args.style if model.styles else None
     label = model.styles.get(style) if style else None
     seeds = list(range(1000, 1000 + args.count))
     print(f"# {record.id} ({record.sha256[:12]}), style {style}, {args.count} paintings, "
-          f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} threads, batch {args.batch}")
+          f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {args.threads} threads, batch {args.batch}, "
+          f"{where.label}, {flags}")
 
     if args.overhead_only:
         print_loop_overhead(model, style)
