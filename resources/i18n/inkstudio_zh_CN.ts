@@ -1,35 +1,36 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>GalleryView</name>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="140" />
+        <location filename="../../studio/ui/gallery.py" line="140"/>
         <source>Your paintings appear here, each saved the moment it is finished.</source>
         <translation>作品会出现在这里，每幅画完即自动保存。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="154" />
-        <location filename="../../studio/ui/gallery.py" line="158" />
+        <location filename="../../studio/ui/gallery.py" line="154"/>
+        <location filename="../../studio/ui/gallery.py" line="158"/>
         <source>seed {0}</source>
         <translation>种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="167" />
+        <location filename="../../studio/ui/gallery.py" line="167"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="168" />
+        <location filename="../../studio/ui/gallery.py" line="168"/>
         <source>Copy seed</source>
         <translation>复制种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="169" />
+        <location filename="../../studio/ui/gallery.py" line="169"/>
         <source>Reuse settings</source>
         <translation>沿用此设置</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="171" />
+        <location filename="../../studio/ui/gallery.py" line="171"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
@@ -37,440 +38,440 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="329" />
+        <location filename="../../studio/ui/main_window.py" line="333"/>
         <source>Settings could not be saved: {0}</source>
         <translation>无法保存设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="346" />
+        <location filename="../../studio/ui/main_window.py" line="350"/>
         <source>The model catalog could not be read: {0}</source>
         <translation>无法读取模型目录：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="362" />
+        <location filename="../../studio/ui/main_window.py" line="366"/>
         <source>Skipped {0} unreadable model file(s)</source>
         <translation>跳过了 {0} 个无法读取的模型文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="388" />
+        <location filename="../../studio/ui/main_window.py" line="397"/>
         <source>Model: {0} (loading…)</source>
         <translation>模型：{0}（载入中…）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="393" />
+        <location filename="../../studio/ui/main_window.py" line="402"/>
         <source>Open checkpoint</source>
         <translation>打开模型检查点</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="395" />
+        <location filename="../../studio/ui/main_window.py" line="404"/>
         <source>Checkpoints (*.safetensors *.pt *.pth *.ckpt *.bin);;All files (*)</source>
         <translation>模型检查点 (*.safetensors *.pt *.pth *.ckpt *.bin);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="401" />
+        <location filename="../../studio/ui/main_window.py" line="410"/>
         <source>Open checkpoint folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="416" />
+        <location filename="../../studio/ui/main_window.py" line="425"/>
         <source>This checkpoint cannot be opened: {0}</source>
         <translation>无法打开此模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="421" />
+        <location filename="../../studio/ui/main_window.py" line="430"/>
         <source>Opened {0}</source>
         <translation>已打开 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="438" />
+        <location filename="../../studio/ui/main_window.py" line="447"/>
         <source>No model is selected.</source>
         <translation>尚未选择模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="448" />
+        <location filename="../../studio/ui/main_window.py" line="457"/>
         <source>Choose a model first (File → Open checkpoint… if the list is empty).</source>
         <translation>请先选择模型（若列表为空，请用 文件 → 打开模型…）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="466" />
+        <location filename="../../studio/ui/main_window.py" line="475"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="485" />
-        <location filename="../../studio/ui/main_window.py" line="494" />
-        <location filename="../../studio/ui/main_window.py" line="722" />
+        <location filename="../../studio/ui/main_window.py" line="494"/>
+        <location filename="../../studio/ui/main_window.py" line="503"/>
+        <location filename="../../studio/ui/main_window.py" line="731"/>
         <source>Device: {0}</source>
         <translation>设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="488" />
-        <location filename="../../studio/ui/main_window.py" line="498" />
-        <location filename="../../studio/ui/main_window.py" line="726" />
+        <location filename="../../studio/ui/main_window.py" line="497"/>
+        <location filename="../../studio/ui/main_window.py" line="507"/>
+        <location filename="../../studio/ui/main_window.py" line="735"/>
         <source>Model: {0}</source>
         <translation>模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="500" />
+        <location filename="../../studio/ui/main_window.py" line="509"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="508" />
+        <location filename="../../studio/ui/main_window.py" line="517"/>
         <source>Step {0}/{1} · painting {2} of {3}</source>
         <translation>第 {0}/{1} 步 · 第 {2} 幅，共 {3} 幅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="513" />
+        <location filename="../../studio/ui/main_window.py" line="522"/>
         <source>about {0} s left</source>
         <translation>约剩 {0} 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="520" />
+        <location filename="../../studio/ui/main_window.py" line="529"/>
         <source>preview · step {0}/{1}</source>
         <translation>预览 · 第 {0}/{1} 步</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="529" />
+        <location filename="../../studio/ui/main_window.py" line="538"/>
         <source>Done: {0} in {1:.1f} s</source>
         <translation>完成：{0}，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="531" />
+        <location filename="../../studio/ui/main_window.py" line="540"/>
         <source>Done: {0} painting(s) in {1:.1f} s</source>
         <translation>完成：{0} 幅，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="535" />
+        <location filename="../../studio/ui/main_window.py" line="544"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="537" />
+        <location filename="../../studio/ui/main_window.py" line="546"/>
         <source>Cancelled. Paintings finished before that are kept in the gallery.</source>
         <translation>已取消。此前画完的作品仍保留在画廊中。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="540" />
+        <location filename="../../studio/ui/main_window.py" line="549"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="543" />
+        <location filename="../../studio/ui/main_window.py" line="552"/>
         <source>Painting failed: {0}</source>
         <translation>作画失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="545" />
-        <location filename="../../studio/ui/main_window.py" line="728" />
+        <location filename="../../studio/ui/main_window.py" line="554"/>
+        <location filename="../../studio/ui/main_window.py" line="737"/>
         <source>Model: none loaded</source>
         <translation>模型：未载入</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="557" />
+        <location filename="../../studio/ui/main_window.py" line="566"/>
         <source>Cannot show {0}: {1}</source>
         <translation>无法显示 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="560" />
+        <location filename="../../studio/ui/main_window.py" line="569"/>
         <source>seed {0}</source>
         <translation>种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="565" />
+        <location filename="../../studio/ui/main_window.py" line="574"/>
         <source>Save painting</source>
         <translation>保存作品</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="565" />
+        <location filename="../../studio/ui/main_window.py" line="574"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="584" />
+        <location filename="../../studio/ui/main_window.py" line="593"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="587" />
+        <location filename="../../studio/ui/main_window.py" line="596"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="593" />
+        <location filename="../../studio/ui/main_window.py" line="602"/>
         <source>Seed {0} copied</source>
         <translation>已复制种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="601" />
-        <source>The model '{0}' of this painting is not in the catalog.</source>
+        <location filename="../../studio/ui/main_window.py" line="610"/>
+        <source>The model &apos;{0}&apos; of this painting is not in the catalog.</source>
         <translation>此作品所用的模型“{0}”不在模型目录中。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="618" />
+        <location filename="../../studio/ui/main_window.py" line="627"/>
         <source>Delete painting</source>
         <translation>删除作品</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="618" />
+        <location filename="../../studio/ui/main_window.py" line="627"/>
         <source>Delete {0} from the gallery? The file is removed.</source>
         <translation>从画廊删除 {0}？文件将被移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="627" />
+        <location filename="../../studio/ui/main_window.py" line="636"/>
         <source>Cannot delete {0}: {1}</source>
         <translation>无法删除 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="632" />
+        <location filename="../../studio/ui/main_window.py" line="641"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="646" />
+        <location filename="../../studio/ui/main_window.py" line="655"/>
         <source>Memory: {0} MB</source>
         <translation>内存：{0} MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="648" />
+        <location filename="../../studio/ui/main_window.py" line="657"/>
         <source>GPU {0} MB</source>
         <translation>显存 {0} MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="654" />
-        <location filename="../../studio/ui/main_window.py" line="720" />
+        <location filename="../../studio/ui/main_window.py" line="663"/>
+        <location filename="../../studio/ui/main_window.py" line="729"/>
         <source>About Ink Studio</source>
         <translation>关于水墨工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="656" />
+        <location filename="../../studio/ui/main_window.py" line="665"/>
         <source>&lt;h3&gt;Ink Studio 水墨工作室 {0}&lt;/h3&gt;&lt;p&gt;Paint traditional Chinese ink landscapes offline with diffusion and GAN models. Every painting keeps its settings inside the PNG.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;水墨工作室 Ink Studio {0}&lt;/h3&gt;&lt;p&gt;用扩散模型与 GAN 离线绘制中国传统水墨山水。每幅作品都把生成设置保存在 PNG 文件中。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="681" />
+        <location filename="../../studio/ui/main_window.py" line="690"/>
         <source>Ink Studio 水墨工作室</source>
         <translation>水墨工作室 Ink Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="682" />
+        <location filename="../../studio/ui/main_window.py" line="691"/>
         <source>Paint</source>
         <translation>作画</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="683" />
-        <location filename="../../studio/ui/main_window.py" line="711" />
+        <location filename="../../studio/ui/main_window.py" line="692"/>
+        <location filename="../../studio/ui/main_window.py" line="720"/>
         <source>Gallery</source>
         <translation>画廊</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="685" />
+        <location filename="../../studio/ui/main_window.py" line="694"/>
         <source>Choose a model and an ink style, then press Generate (Ctrl+Enter).
-Each step's predicted painting appears here as it forms.</source>
+Each step&apos;s predicted painting appears here as it forms.</source>
         <translation>选择模型和墨色，然后点击“生成”（Ctrl+Enter）。
 每一步预测出的画面会在这里逐渐成形。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="689" />
-        <location filename="../../studio/ui/main_window.py" line="703" />
+        <location filename="../../studio/ui/main_window.py" line="698"/>
+        <location filename="../../studio/ui/main_window.py" line="712"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="690" />
+        <location filename="../../studio/ui/main_window.py" line="699"/>
         <source>Stop the painting in progress (Esc)</source>
         <translation>停止正在进行的作画（Esc）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="691" />
+        <location filename="../../studio/ui/main_window.py" line="700"/>
         <source>Fit to window (Ctrl+0)</source>
         <translation>适合窗口（Ctrl+0）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="693" />
+        <location filename="../../studio/ui/main_window.py" line="702"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="694" />
+        <location filename="../../studio/ui/main_window.py" line="703"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="695" />
+        <location filename="../../studio/ui/main_window.py" line="704"/>
         <source>Open checkpoint…</source>
         <translation>打开模型…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="696" />
+        <location filename="../../studio/ui/main_window.py" line="705"/>
         <source>Open checkpoint folder…</source>
         <translation>打开模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="697" />
+        <location filename="../../studio/ui/main_window.py" line="706"/>
         <source>Show my models folder</source>
         <translation>显示我的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="698" />
+        <location filename="../../studio/ui/main_window.py" line="707"/>
         <source>Output folder…</source>
         <translation>输出文件夹…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="699" />
+        <location filename="../../studio/ui/main_window.py" line="708"/>
         <source>Show gallery folder</source>
         <translation>显示画廊文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="700" />
+        <location filename="../../studio/ui/main_window.py" line="709"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="701" />
+        <location filename="../../studio/ui/main_window.py" line="710"/>
         <source>&amp;Paint</source>
         <translation>作画(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="702" />
+        <location filename="../../studio/ui/main_window.py" line="711"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="704" />
+        <location filename="../../studio/ui/main_window.py" line="713"/>
         <source>Cancel all jobs</source>
         <translation>取消全部任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="705" />
+        <location filename="../../studio/ui/main_window.py" line="714"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="706" />
+        <location filename="../../studio/ui/main_window.py" line="715"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="707" />
+        <location filename="../../studio/ui/main_window.py" line="716"/>
         <source>Fit to window</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="708" />
+        <location filename="../../studio/ui/main_window.py" line="717"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="709" />
+        <location filename="../../studio/ui/main_window.py" line="718"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="710" />
+        <location filename="../../studio/ui/main_window.py" line="719"/>
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="712" />
+        <location filename="../../studio/ui/main_window.py" line="721"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="713" />
+        <location filename="../../studio/ui/main_window.py" line="722"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="714" />
+        <location filename="../../studio/ui/main_window.py" line="723"/>
         <source>Xuan paper (light)</source>
         <translation>宣纸（浅色）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="715" />
+        <location filename="../../studio/ui/main_window.py" line="724"/>
         <source>Ink (dark)</source>
         <translation>墨色（深色）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="716" />
+        <location filename="../../studio/ui/main_window.py" line="725"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="717" />
+        <location filename="../../studio/ui/main_window.py" line="726"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="718" />
+        <location filename="../../studio/ui/main_window.py" line="727"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="719" />
+        <location filename="../../studio/ui/main_window.py" line="728"/>
         <source>Model card…</source>
         <translation>模型说明…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="724" />
+        <location filename="../../studio/ui/main_window.py" line="733"/>
         <source>Device: starting…</source>
         <translation>设备：启动中…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="751" />
-        <source>Settings of {0} restored: press Generate to paint it again.</source>
-        <translation>已恢复 {0} 的设置：点击“生成”即可重画。</translation>
+        <location filename="../../studio/ui/main_window.py" line="760"/>
+        <source>Settings of {0} restored.</source>
+        <translation>已恢复 {0} 的设置。</translation>
     </message>
 </context>
 <context>
     <name>ModelCardDialog</name>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="16" />
+        <location filename="../../studio/ui/dialogs.py" line="16"/>
         <source>Model card: {0}</source>
         <translation>模型说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="20" />
+        <location filename="../../studio/ui/dialogs.py" line="20"/>
         <source>none (one style)</source>
         <translation>无（单一画风）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="22" />
+        <location filename="../../studio/ui/dialogs.py" line="22"/>
         <source>Id</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="23" />
+        <location filename="../../studio/ui/dialogs.py" line="23"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="24" />
+        <location filename="../../studio/ui/dialogs.py" line="24"/>
         <source>Resolution</source>
         <translation>分辨率</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="25" />
+        <location filename="../../studio/ui/dialogs.py" line="25"/>
         <source>Styles</source>
         <translation>墨色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="26" />
+        <location filename="../../studio/ui/dialogs.py" line="26"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="27" />
+        <location filename="../../studio/ui/dialogs.py" line="27"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="28" />
+        <location filename="../../studio/ui/dialogs.py" line="28"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/dialogs.py" line="36" />
+        <location filename="../../studio/ui/dialogs.py" line="36"/>
         <source>This model ships without a card.</source>
         <translation>此模型没有附带说明。</translation>
     </message>
@@ -478,84 +479,84 @@ Each step's predicted painting appears here as it forms.</source>
 <context>
     <name>ModelPanel</name>
     <message>
-        <location filename="../../studio/ui/panels.py" line="136" />
-        <location filename="../../studio/ui/panels.py" line="275" />
+        <location filename="../../studio/ui/panels.py" line="136"/>
+        <location filename="../../studio/ui/panels.py" line="275"/>
         <source>No models found</source>
         <translation>未找到模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="208" />
+        <location filename="../../studio/ui/panels.py" line="208"/>
         <source>This model does not paint in this style</source>
         <translation>此模型不能画这种墨色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="220" />
+        <location filename="../../studio/ui/panels.py" line="220"/>
         <source>Ink style</source>
         <translation>墨色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="220" />
+        <location filename="../../studio/ui/panels.py" line="220"/>
         <source>Ink style (this model has only one)</source>
         <translation>墨色（此模型只有一种）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="237" />
-        <location filename="../../studio/ui/panels.py" line="275" />
+        <location filename="../../studio/ui/panels.py" line="237"/>
+        <location filename="../../studio/ui/panels.py" line="275"/>
         <source>Looking for models…</source>
         <translation>正在查找模型…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="239" />
+        <location filename="../../studio/ui/panels.py" line="239"/>
         <source>No model yet: use File → Open checkpoint… or drop a checkpoint on the window.</source>
         <translation>还没有模型：请用 文件 → 打开模型…，或把模型文件拖到窗口上。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="242" />
+        <location filename="../../studio/ui/panels.py" line="242"/>
         <source>Diffusion</source>
         <translation>扩散模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="242" />
+        <location filename="../../studio/ui/panels.py" line="242"/>
         <source>GAN</source>
         <translation>GAN</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="243" />
+        <location filename="../../studio/ui/panels.py" line="243"/>
         <source>bundled</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="243" />
+        <location filename="../../studio/ui/panels.py" line="243"/>
         <source>your model</source>
         <translation>自有模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="258" />
+        <location filename="../../studio/ui/panels.py" line="258"/>
         <source>no preview yet</source>
         <translation>暂无预览</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="265" />
+        <location filename="../../studio/ui/panels.py" line="265"/>
         <source>淡墨 light ink</source>
         <translation>淡墨</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="267" />
+        <location filename="../../studio/ui/panels.py" line="267"/>
         <source>浓墨 dark ink</source>
         <translation>浓墨</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="271" />
+        <location filename="../../studio/ui/panels.py" line="271"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="272" />
+        <location filename="../../studio/ui/panels.py" line="272"/>
         <source>Open checkpoint…</source>
         <translation>打开模型…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="273" />
+        <location filename="../../studio/ui/panels.py" line="273"/>
         <source>Model card…</source>
         <translation>模型说明…</translation>
     </message>
@@ -563,32 +564,32 @@ Each step's predicted painting appears here as it forms.</source>
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../studio/ui/panels.py" line="456" />
+        <location filename="../../studio/ui/panels.py" line="458"/>
         <source>light ink</source>
         <translation>淡墨</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="456" />
+        <location filename="../../studio/ui/panels.py" line="458"/>
         <source>dark ink</source>
         <translation>浓墨</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="451" />
+        <location filename="../../studio/ui/panels.py" line="453"/>
         <source>#{0}: {1} × seed {2}</source>
         <translation>#{0}：{1} 幅 × 种子 {2}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="469" />
+        <location filename="../../studio/ui/panels.py" line="471"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="470" />
+        <location filename="../../studio/ui/panels.py" line="472"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="471" />
+        <location filename="../../studio/ui/panels.py" line="473"/>
         <source>No jobs waiting</source>
         <translation>没有等待中的任务</translation>
     </message>
@@ -596,62 +597,62 @@ Each step's predicted painting appears here as it forms.</source>
 <context>
     <name>SamplingPanel</name>
     <message>
-        <location filename="../../studio/ui/panels.py" line="383" />
+        <location filename="../../studio/ui/panels.py" line="383"/>
         <source>Seed locked: Generate repeats it</source>
         <translation>种子已锁定：每次生成都用它</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="383" />
+        <location filename="../../studio/ui/panels.py" line="383"/>
         <source>Seed unlocked: every Generate rolls a new one</source>
         <translation>种子未锁定：每次生成都换一个新种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="387" />
+        <location filename="../../studio/ui/panels.py" line="387"/>
         <source>Sampling</source>
         <translation>采样</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="388" />
+        <location filename="../../studio/ui/panels.py" line="388"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="389" />
+        <location filename="../../studio/ui/panels.py" line="389"/>
         <source>Count</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="390" />
+        <location filename="../../studio/ui/panels.py" line="390"/>
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="391" />
+        <location filename="../../studio/ui/panels.py" line="391"/>
         <source>Sampler</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="392" />
+        <location filename="../../studio/ui/panels.py" line="392"/>
         <source>Eta</source>
-        <translation>Eta</translation>
+        <translation>随机度 η</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="393" />
+        <location filename="../../studio/ui/panels.py" line="393"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="394" />
+        <location filename="../../studio/ui/panels.py" line="394"/>
         <source>DDIM only: 0 is deterministic, 1 is like DDPM</source>
         <translation>仅用于 DDIM：0 为确定性，1 近似 DDPM</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="395" />
+        <location filename="../../studio/ui/panels.py" line="395"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/panels.py" line="396" />
+        <location filename="../../studio/ui/panels.py" line="396"/>
         <source>Paint (Ctrl+Enter)</source>
         <translation>作画（Ctrl+Enter）</translation>
     </message>

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
     """One window; modes (Paint now; Inpaint, Walk, Classroom later) are tabs of the central area."""
 
     catalog_loaded = Signal()
+    painting_dropped = Signal(object)  # Path of a painted PNG whose settings were just restored (File → Repaint paints it)
     gallery_loaded = Signal()
 
     def __init__(self, settings: Settings, languages: i18n.Languages | None = None, *, device: str = "auto") -> None:
@@ -748,7 +749,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def open_dropped(self, path: Path) -> None:
-        """A checkpoint is opened; a painting made here brings back its settings."""
+        """A checkpoint is opened; a painting made here brings back its settings and is painted again."""
         if path.suffix.lower() == ".png":
             try:
                 meta = read_png_meta(path)
@@ -756,7 +757,8 @@ class MainWindow(QMainWindow):
                 self.show_error(str(exc))
                 return
             self.reuse_settings(meta)
-            self.show_info(self.tr("Settings of {0} restored: press Generate to paint it again.").format(path.name))
+            self.show_info(self.tr("Settings of {0} restored.").format(path.name))
+            self.painting_dropped.emit(path)
         else:
             self.open_checkpoint(path)
 

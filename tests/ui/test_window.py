@@ -300,10 +300,17 @@ def test_dropping_a_painting_restores_its_settings(qtbot, make_window) -> None:
     painting = window.gallery.paths()[0]
     set_job(window, seed=1, steps=10, sampler="dpm++")
     window.sampling_panel.lock.setChecked(False)
+    window.canvas.set_image(None)
     window.open_dropped(painting)
     assert window.sampling_panel.seed() == 77 and window.sampling_panel.locked
     assert window.sampling_panel.steps.value() == 3 and window.sampling_panel.sampler.currentText() == "ddim"
     assert window.message_bar.level == "info"
+    # and it is painted again, identical pixel for pixel (File → Repaint from PNG's task)
+    actions = window.series_actions
+    qtbot.waitUntil(lambda: actions.last_repaint is not None, timeout=WAIT_MS)
+    wait_idle(qtbot, window)
+    assert actions.last_repaint.identical and actions.last_repaint.seed == 77
+    assert window.canvas.has_image() and "identical" in window.message_bar.text
 
 
 def test_unlocked_seed_rolls_for_every_generate(qtbot, make_window) -> None:

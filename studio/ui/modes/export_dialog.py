@@ -406,6 +406,7 @@ class SeriesActions(QObject):
         menu.insertAction(before, self.act_export)
         menu.insertAction(before, self.act_repaint)
         window.runner.event.connect(self._on_event)
+        window.painting_dropped.connect(self.repaint_from_png)  # a painting dropped on the window is painted again
         window.installEventFilter(self)
         self.retranslate()
 
