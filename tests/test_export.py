@@ -232,3 +232,15 @@ def test_framing_sizes_and_seal(tiny_diffusion: Path, tmp_path: Path, capsys) ->
     assert (sealed[diff][:, 0] >= sealed[diff][:, 2]).mean() > 0.8  # and it is red
     assert pixels(shots["scroll-seal"]).shape == scroll.shape
     assert read_png_meta(shots["scroll-seal"])["export"] == {"upscale": 4, "frame": "scroll", "seal": True}
+
+
+def test_a_painting_named_like_the_contact_sheet_is_refused(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from conftest import run
+
+    out = tmp_path / "s"
+    code, _, err = run(["generate", "--model", str(tiny_diffusion), "--seed", "1", "--steps", "2", "--name", "contact-sheet",
+                        "--sheet", "--out", str(out)], capsys)
+    assert code == 1 and "contact sheet" in err and not any(out.glob("*"))  # nothing painted
+    code, _, _ = run(["generate", "--model", str(tiny_diffusion), "--seed", "1", "--steps", "2", "--name", "contact-sheet",
+                      "--out", str(out)], capsys)
+    assert code == 0 and (out / "contact-sheet.png").is_file()  # without --sheet the name is free

@@ -263,7 +263,9 @@ def export_series(
         raise StudioError(f"upscale must be one of {', '.join(map(str, framing.UPSCALES))}, not {options.upscale}")
     if options.frame is not None and options.frame not in framing.FRAMES:
         raise StudioError(f"unknown frame '{options.frame}' (choose from {', '.join(framing.FRAMES)})")
-    file_name(options.name, {"seed": req.seed})  # a bad template fails before any painting
+    first = file_name(options.name, {"seed": req.seed})  # a bad template fails before any painting
+    if options.sheet and first == SHEET_NAME:
+        raise StudioError(f"name template '{options.name}' would write over the contact sheet ({first}): choose another name")
     if req.count > 1 and "{seed}" not in options.name:
         raise StudioError(f"name template '{options.name}' has no {{seed}}: the {req.count} paintings would overwrite each other")
     try:
