@@ -617,8 +617,9 @@ class PresentationView(QWidget):
 
     def _caption(self, meta: dict[str, Any]) -> str:
         parts = [self.tr("seed {0}").format(meta.get("seed", "?")), str(meta.get("model", ""))]
-        if meta.get("style"):
-            parts.append(str(meta["style"]))
+        style = meta.get("style")
+        if style:
+            parts.append({"light": self.tr("淡墨 light ink"), "dark": self.tr("浓墨 dark ink")}.get(style, str(style)))
         if meta.get("kind") == "gan":
             parts.append(self.tr("GAN · one pass"))
         elif meta.get("steps"):
