@@ -10,27 +10,37 @@
     </message>
     <message>
         <location filename="../../studio/ui/gallery.py" line="154"/>
-        <location filename="../../studio/ui/gallery.py" line="158"/>
+        <location filename="../../studio/ui/gallery.py" line="160"/>
         <source>seed {0}</source>
         <translation>种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="167"/>
+        <location filename="../../studio/ui/gallery.py" line="155"/>
+        <source>light</source>
+        <translation>淡墨</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/gallery.py" line="155"/>
+        <source>dark</source>
+        <translation>浓墨</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/gallery.py" line="169"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="168"/>
+        <location filename="../../studio/ui/gallery.py" line="170"/>
         <source>Copy seed</source>
         <translation>复制种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="169"/>
+        <location filename="../../studio/ui/gallery.py" line="171"/>
         <source>Reuse settings</source>
         <translation>沿用此设置</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="171"/>
+        <location filename="../../studio/ui/gallery.py" line="173"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>

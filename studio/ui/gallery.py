@@ -151,7 +151,9 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
         return None
 
     def _caption(self, meta: dict[str, Any]) -> str:
-        return self.tr("seed {0}").format(meta.get("seed", "?"))
+        caption = self.tr("seed {0}").format(meta.get("seed", "?"))
+        style = {"light": self.tr("light"), "dark": self.tr("dark")}.get(meta.get("style") or "")
+        return f"{caption} · {style}" if style else caption  # a light and a dark painting of one seed differ
 
     def _tooltip(self, meta: dict[str, Any]) -> str:
         parts = [meta.get("model", "?"), meta.get("style") or "", meta.get("sampler") or "", f"{meta.get('steps') or ''}"]

@@ -198,12 +198,18 @@ def test_gallery_menu_actions(qtbot, make_window, tmp_path: Path) -> None:
 def test_language_switch_changes_visible_strings(qtbot, make_window) -> None:
     window = make_window()
     assert window.sampling_panel.generate.text() == "Generate"
+    window.model_panel.set_style("dark")
+    set_job(window, seed=4, steps=2)
+    window.generate()
+    wait_idle(qtbot, window)
+    assert window.gallery.item(0).text() == "seed 4 · dark"  # light and dark paintings of one seed are told apart
     window.set_language("zh_CN")
     qtbot.waitUntil(lambda: window.sampling_panel.generate.text() == "生成", timeout=WAIT_MS)
     assert window.file_menu.title() == "文件(&F)"
     assert window.model_panel.title() == "模型"
     assert window.model_panel._style_buttons["light"].text() == "淡墨"
     assert window.device_status.text().startswith("设备：")
+    assert window.gallery.item(0).text() == "种子 4 · 浓墨"
     assert window.settings.language == "zh_CN"
     window.set_language("en")
     qtbot.waitUntil(lambda: window.sampling_panel.generate.text() == "Generate", timeout=WAIT_MS)
