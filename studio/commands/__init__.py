@@ -1,3 +1,4 @@
+# ruff: noqa: I001  (the import order is the order the commands appear in --help)
 """Further CLI commands. Each module registers a parser hook in ``studio.cli._EXTRA_PARSERS``
 and a handler with ``@studio.cli.command(name)``; import it here."""
 from studio.commands import classroom  # noqa: F401  trajectory, compare

@@ -35,8 +35,8 @@ from studio.errors import StudioError
 from studio.ui import i18n
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import ModelCardDialog
-from studio.ui.modes import install_modes
 from studio.ui.gallery import GalleryView, gallery_dir, make_thumbnail, scan_gallery
+from studio.ui.modes import install_modes
 from studio.ui.panels import ModelPanel, QueuePanel, SamplingPanel, icon
 from studio.ui.runner import JobRunner
 from studio.ui.theme import apply_theme
