@@ -41,6 +41,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     # No spectral norm in D: at this width the SN discriminator did not separate real paintings from flat
     # paper colour in 180 steps (hinge loss pinned at 2.0, the generator collapsed to one flat tone), while
     # the same network without SN did within 30; DCGAN's Adam settings (equal rates, beta1 0.5) then.
+    # Not yet a working recipe either (2026-12-01, 540 steps): D learned (hinge 0.5 by step 500), the
+    # generator stayed on flat paper tones, and at step ~520 D's loss jumped to 6 (unregularised D).
+    # Next to try: an R1 penalty on real images and a slower D, judged on a 10-minute run's samples.
     "compact": {"ngf": 16, "ndf": 16, "nz": NZ, "spectral_norm": False, "d_lr_mult": 1.0, "beta1": 0.5,
                 "lr": 2e-4},
     "small": {"ngf": 32, "ndf": 32, "nz": NZ},
