@@ -668,3 +668,29 @@ def test_input_names_too_long_to_exist(tiny_diffusion: Path, tmp_path: Path, cap
         code, _, err = run(args, capsys)
         line = one_error_line(err)
         assert code == 1 and "q" * 20 in line and ("too long" in line or "no such file" in line), (args[0], line)
+
+
+READ_ONLY_FS = Path("/sys/kernel")  # sysfs: no new files, not even for root
+
+
+@pytest.mark.skipif(not READ_ONLY_FS.is_dir(), reason="needs Linux sysfs")
+@pytest.mark.parametrize("command", ["generate", "inpaint", "walk"])
+def test_output_on_a_read_only_file_system(command: str, tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The read-only folder case for root too (chmod does not stop root; a read-only file system does)."""
+    probe = READ_ONLY_FS / "inkstudio-probe"
+    try:
+        probe.open("w").close()
+        probe.unlink()
+        pytest.skip(f"{READ_ONLY_FS} is writable here")
+    except OSError:
+        pass
+    painting = tmp_path / "painting.png"
+    Image.new("RGB", (40, 32), (200, 190, 170)).save(painting)  # the size of MASK
+    args = {
+        "generate": ["generate", "--out", str(READ_ONLY_FS)],
+        "inpaint": ["inpaint", "--image", str(painting), "--mask", str(MASK), "--out", str(READ_ONLY_FS)],
+        "walk": ["walk", "--seeds", "1,2", "--frames", "2", "--out", str(READ_ONLY_FS / "walk.gif")],
+    }[command]
+    code, _, err = run([*args, "--model", str(tiny_diffusion), "--steps", "1"], capsys)
+    line = one_error_line(err)
+    assert code == 1 and str(READ_ONLY_FS) in line and ("Permission denied" in line or "not writable" in line), line
