@@ -87,8 +87,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--root", default=str(ROOT), help="write models/ and docs/models/ under this folder (default: the project)")
     ap.add_argument("--resume-command", default="", help="the exact command to continue training (for the card)")
+    ap.add_argument("--threads", type=int, default=1, help="torch CPU threads (the figures do not depend on it)")
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
 
     src = Path(args.model)
     meta = read_ink_metadata(src)
