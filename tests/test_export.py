@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -91,8 +93,12 @@ def test_manifest_keeps_finished_paintings_when_cancelled(tiny_diffusion: Path, 
     manifest = read_manifest(tmp_path)
     assert manifest["complete"] is True and [e["seed"] for e in manifest["paintings"]] == [0, 1, 10]
     seen[0].unlink()  # a painting deleted by hand leaves the manifest at the next export
+    stale = tmp_path / ".tiny-diffusion-light-0000000099.png.part"  # as a killed export leaves it
+    stale.write_bytes(b"\x89PNG half")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
     export_series(model, record, PaintRequest(seed=11, count=1, steps=2), tmp_path)
     assert [e["seed"] for e in read_manifest(tmp_path)["paintings"]] == [1, 10, 11]
+    assert not stale.exists()  # swept by the export itself, so the window's exports tidy up as the CLI's do
 
 
 def test_reproduce_from_png_is_bit_identical(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from studio.engine import framing
 from studio.engine.paint import Painting, PaintRequest, SeriesProgress, file_name, paint_series
-from studio.engine.pngmeta import atomic_target, read_png_meta, save_png
+from studio.engine.pngmeta import atomic_target, read_png_meta, save_png, sweep_stale_parts
 from studio.engine.sampling import DEFAULT_SAMPLER, DEFAULT_STEPS, CancelToken
 from studio.errors import StudioError
 from studio.models.catalog import ModelRecord, discover, resolve
@@ -272,6 +272,7 @@ def export_series(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StudioError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
+    sweep_stale_parts(out)  # what a killed export into this folder left behind (the window's exports too)
     manifest = Manifest(out)
     exported: list[ExportedPainting] = []
 
