@@ -108,7 +108,7 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
         super().keyPressEvent(event)
 
     def add_entry(self, path: Path, meta: dict[str, Any], thumbnail: Image.Image, *, select: bool = False) -> QListWidgetItem:
-        item = QListWidgetItem(thumbnail_icon(thumbnail, THUMB), self._caption(meta))
+        item = QListWidgetItem(thumbnail_icon(thumbnail, THUMB), self.caption_for(meta))
         item.setData(PATH_ROLE, Path(path))
         item.setData(META_ROLE, meta)
         item.setToolTip(self._tooltip(meta))
@@ -141,7 +141,7 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
         self.viewport().update()
         for i in range(self.count()):
             item = self.item(i)
-            item.setText(self._caption(item.data(META_ROLE)))
+            item.setText(self.caption_for(item.data(META_ROLE)))
             item.setToolTip(self._tooltip(item.data(META_ROLE)))
 
     def _item_for(self, path: Path) -> QListWidgetItem | None:
@@ -150,7 +150,7 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
                 return self.item(i)
         return None
 
-    def _caption(self, meta: dict[str, Any]) -> str:
+    def caption_for(self, meta: dict[str, Any]) -> str:
         caption = self.tr("seed {0}").format(meta.get("seed", "?"))
         style = {"light": self.tr("light"), "dark": self.tr("dark")}.get(meta.get("style") or "")
         return f"{caption} · {style}" if style else caption  # a light and a dark painting of one seed differ

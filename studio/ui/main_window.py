@@ -566,7 +566,7 @@ class MainWindow(QMainWindow):
             self.show_error(self.tr("Cannot show {0}: {1}").format(Path(path).name, exc))
             return
         meta = self.gallery.meta_for(path) or {}
-        self.canvas.set_image(image, caption=self.tr("seed {0}").format(meta.get("seed", "?")))
+        self.canvas.set_image(image, caption=self.gallery.caption_for(meta))
 
     def save_painting_dialog(self, path: Path) -> None:
         folder = Path(self.settings.output_dir) if self.settings.output_dir else Path.home()

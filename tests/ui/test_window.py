@@ -192,7 +192,7 @@ def test_gallery_menu_actions(qtbot, make_window, tmp_path: Path) -> None:
     # clicking a thumbnail shows that painting alone on the canvas
     rect = window.gallery.visualItemRect(window.gallery.item(0))
     qtbot.mouseClick(window.gallery.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.canvas.image_size() == (16, 16) and window.canvas.caption == "seed 6"
+    assert window.canvas.image_size() == (16, 16) and window.canvas.caption == "seed 6 · light"  # as its thumbnail
 
 
 def test_language_switch_changes_visible_strings(qtbot, make_window) -> None:
