@@ -115,13 +115,27 @@ def _progress_bar(total: int, desc: str):  # type: ignore[no-untyped-def]
     return tqdm(total=total, desc=desc, unit="step", file=sys.stderr, dynamic_ncols=True, leave=True)
 
 
+_created_dirs: list[Path] = []  # output folders this command made: removed again if it fails before filling them
+
+
+def _remove_empty_created_dirs() -> None:
+    for folder in _created_dirs:  # deepest first
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            break
+    _created_dirs.clear()
+
+
 def prepare_out_dir(out: str | Path) -> Path:
     """Create the output folder and check it is writable (StudioError otherwise); sweep stale temporary files."""
     out = Path(out).expanduser()
     try:
         if out.exists() and not out.is_dir():
             raise StudioError(f"--out {out} exists and is not a folder")
+        missing = [p for p in (out, *out.parents) if not p.exists()]  # deepest first
         out.mkdir(parents=True, exist_ok=True)
+        _created_dirs.extend(missing)
     except OSError as exc:  # also a name too long to exist, a loop of links...
         raise StudioError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
     if not os.access(out, os.W_OK | os.X_OK):
@@ -246,6 +260,16 @@ def _no_display() -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _created_dirs.clear()
+    code = _main(argv)
+    if code == 0:
+        _created_dirs.clear()
+    else:  # a failed command leaves no empty folder of its own making behind
+        _remove_empty_created_dirs()
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--self-test":
         from studio.selftest import run_self_test

@@ -630,7 +630,7 @@ def test_bad_name_templates_are_one_line(tiny_diffusion: Path, tmp_path: Path, c
         )
         line = one_error_line(err)
         assert code == 1 and ("bad name template" in line or "File name too long" in line), (template, line)
-    assert list(out_dir.iterdir()) == []
+    assert not out_dir.exists()  # nothing written, and the folder these failed runs made is gone again
     # separators in a template cannot lead outside the folder
     code, _, err = run(
         ["generate", "--model", str(tiny_diffusion), "--steps", "1", "--seed", "1", "--name", "../up-{seed}", "--out", str(out_dir)],

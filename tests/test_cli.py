@@ -190,3 +190,15 @@ def test_info_into_a_closed_pipe_is_quiet(tiny_diffusion: Path, tmp_path: Path, 
         f"{sys.executable} -m studio info {png} | head -c 1 >/dev/null", shell=True, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0 and "Broken pipe" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_failed_generate_leaves_no_empty_folder_of_its_own(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "bad.safetensors").write_bytes(os.urandom(64))
+    out = tmp_path / "new" / "series"
+    code, _, err = run(["generate", "--model", str(tmp_path / "bad.safetensors"), "--out", str(out)], capsys)
+    assert code == 1 and "bad.safetensors" in err
+    assert not (tmp_path / "new").exists()  # both levels it made are gone
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    code, _, _ = run(["generate", "--model", str(tmp_path / "bad.safetensors"), "--out", str(mine)], capsys)
+    assert code == 1 and mine.is_dir()  # a folder that was there before stays
