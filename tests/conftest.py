@@ -75,20 +75,23 @@ def save_tiny_diffusion(path: Path, *, seed: int = 0, prediction_type: str = "v_
     )
 
 
-def save_tiny_gan(path: Path, *, seed: int = 0) -> Path:
+def save_tiny_gan(path: Path, *, seed: int = 0, generator: str = "InkGenerator") -> Path:
+    """A tiny style-conditional GAN generator; ``InkDCGenerator`` (BatchNorm) gets standing statistics like an export."""
+    from studio.engine.train.gan import standing_statistics
     from studio.models.inkfile import save_ink_checkpoint
-    from studio.models.inkgan import InkGenerator
+    from studio.models.inkgan import GENERATORS
 
     torch.manual_seed(seed)
     config = {"nz": 16, "ngf": 8, "resolution": 16, "channels": 3, "num_classes": 2}
-    gen = InkGenerator(**config).eval()
+    gen = GENERATORS[generator](**config)
+    standing_statistics(gen, num_classes=2, nz=16, batches=2, batch=16)
     return save_ink_checkpoint(
         path,
         gen.state_dict(),
         {
             "kind": "gan",
             "name": "Tiny GAN",
-            "architecture": {"class": "InkGenerator", "config": config},
+            "architecture": {"class": generator, "config": config},
             "styles": {"light": 0, "dark": 1},
             "resolution": 16,
             "channels": 3,
@@ -101,9 +104,10 @@ def tiny_diffusion(tmp_path: Path) -> Path:
     return save_tiny_diffusion(tmp_path / "tiny-diffusion.safetensors")
 
 
-@pytest.fixture
-def tiny_gan(tmp_path: Path) -> Path:
-    return save_tiny_gan(tmp_path / "tiny-gan.safetensors")
+@pytest.fixture(params=["InkGenerator", "InkDCGenerator"])
+def tiny_gan(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """Every GAN test runs on both generator families: the pixel-norm one and the bundled DCGAN one."""
+    return save_tiny_gan(tmp_path / "tiny-gan.safetensors", generator=request.param)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from safetensors.torch import load_file
 
 from studio.engine.train import TrainOptions, make_trainer, run_training
 from studio.engine.train.state import load_state
+from studio.errors import StudioError
 
 pytestmark = pytest.mark.skipif(not SHANSHUI.is_dir(), reason="shanshui dataset not present")
 
@@ -27,11 +28,17 @@ def paintings(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _opts(kind: str, data: Path, out: Path, steps: int, resume: bool = False, grid: int = 0) -> TrainOptions:
+def _opts(kind: str, data: Path, out: Path, steps: int, resume: bool = False, grid: int = 0, preset: str = "tiny",
+          **extra: str) -> TrainOptions:
     return TrainOptions(grid_count=grid,
-        kind=kind, data=data, out=out, resolution=16, steps=steps, resume=resume, batch=2, preset="tiny", seed=1,
-        threads=None, checkpoint_minutes=1e6, eval_count=0, cache_dir=None,
+        kind=kind, data=data, out=out, resolution=16, steps=steps, resume=resume, batch=2, preset=preset, seed=1,
+        threads=None, checkpoint_minutes=1e6, eval_count=0, cache_dir=None, extra=dict(extra),
     )
+
+
+# every recipe: diffusion with either loss, the first GAN recipe and the bundled DCGAN one
+RECIPES = [("diffusion", "tiny", {}), ("diffusion", "tiny", {"weighting": "min-snr"}), ("gan", "tiny", {}), ("gan", "dcgan-tiny", {})]
+RECIPE_IDS = ["diffusion-v", "diffusion-min-snr", "gan", "gan-dcgan"]
 
 
 def _tensors(folder: Path) -> dict[str, torch.Tensor]:
@@ -41,32 +48,36 @@ def _tensors(folder: Path) -> dict[str, torch.Tensor]:
     return out
 
 
-@pytest.mark.parametrize("kind", ["diffusion", "gan"])
-def test_resume_is_bit_exact(kind: str, paintings: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("kind", "preset", "extra"), RECIPES, ids=RECIPE_IDS)
+def test_resume_is_bit_exact(kind: str, preset: str, extra: dict[str, str], paintings: Path, tmp_path: Path) -> None:
     quiet = lambda s: None  # noqa: E731
-    straight = run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "a.safetensors", 4), log=quiet)
-    run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "b.safetensors", 2), log=quiet)
-    resumed = run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "b.safetensors", 4, resume=True), log=quiet)
+
+    def opts(name: str, steps: int, resume: bool = False) -> TrainOptions:
+        return _opts(kind, paintings, tmp_path / name, steps, resume=resume, preset=preset, **extra)
+
+    straight = run_training(make_trainer(kind), opts("a.safetensors", 4), log=quiet)
+    run_training(make_trainer(kind), opts("b.safetensors", 2), log=quiet)
+    resumed = run_training(make_trainer(kind), opts("b.safetensors", 4, resume=True), log=quiet)
     assert straight.step == resumed.step == 4
     a, b = _tensors(tmp_path / "a-train" / "state"), _tensors(tmp_path / "b-train" / "state")
     assert a.keys() == b.keys() and len(a) > 10
     for key in a:
         assert torch.equal(a[key], b[key]), key
     # the weights really moved
-    first = run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "c.safetensors", 1), log=quiet)
+    first = run_training(make_trainer(kind), opts("c.safetensors", 1), log=quiet)
     c = _tensors(tmp_path / "c-train" / "state")
     assert first.step == 1
     assert any(not torch.equal(a[k], c[k]) for k in a if k.startswith(("model/", "generator/")))
 
 
-@pytest.mark.parametrize("kind", ["diffusion", "gan"])
-def test_export_paints_both_styles(kind: str, paintings: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("kind", "preset"), [("diffusion", "tiny"), ("gan", "tiny"), ("gan", "dcgan-tiny")])
+def test_export_paints_both_styles(kind: str, preset: str, paintings: Path, tmp_path: Path) -> None:
     from studio.engine.evaluate import paint_set
     from studio.models.inkfile import read_ink_metadata
     from studio.models.loaders import load_checkpoint
 
     out = tmp_path / f"{kind}.safetensors"
-    result = run_training(make_trainer(kind), _opts(kind, paintings, out, 2, grid=2), log=lambda s: None)
+    result = run_training(make_trainer(kind), _opts(kind, paintings, out, 2, grid=2, preset=preset), log=lambda s: None)
     meta = read_ink_metadata(out)
     assert meta["kind"] == kind and meta["styles"] == {"light": 0, "dark": 1} and meta["resolution"] == 16
     assert meta["provenance"]["steps"] == 2
@@ -91,3 +102,50 @@ def test_cli_train_needs_a_budget(paintings: Path, tmp_path: Path, capsys: pytes
                  "--resume", "--preset", "tiny", "--resolution", "16"])
     assert code == 1
     assert "no training state" in capsys.readouterr().err
+
+
+def test_weighting_changes_the_loss_and_must_match_on_resume(paintings: Path, tmp_path: Path) -> None:
+    quiet = lambda s: None  # noqa: E731
+    v = run_training(make_trainer("diffusion"), _opts("diffusion", paintings, tmp_path / "v.safetensors", 2), log=quiet)
+    snr = run_training(make_trainer("diffusion"), _opts("diffusion", paintings, tmp_path / "s.safetensors", 2, weighting="min-snr"),
+                       log=quiet)
+    assert v.step == snr.step == 2
+    a, b = _tensors(tmp_path / "v-train" / "state"), _tensors(tmp_path / "s-train" / "state")
+    # same data, noise and start: only the loss weighting differs, and the weights it reaches differ
+    assert any(not torch.equal(a[k], b[k]) for k in a if k.startswith("model/"))
+    _, info = load_state(tmp_path / "s-train" / "state")
+    assert info["weighting"] == "min-snr"
+    with pytest.raises(StudioError, match="--weighting min-snr, not v"):
+        run_training(make_trainer("diffusion"), _opts("diffusion", paintings, tmp_path / "s.safetensors", 3, resume=True), log=quiet)
+
+
+def test_exported_diffusion_samples_from_the_last_timestep(paintings: Path, tmp_path: Path) -> None:
+    from studio.engine.sampling import make_scheduler
+    from studio.models.loaders import load_checkpoint
+
+    out = tmp_path / "d.safetensors"
+    run_training(make_trainer("diffusion"), _opts("diffusion", paintings, out, 1), log=lambda s: None)
+    model = load_checkpoint(out)
+    assert model.scheduler_config["timestep_spacing"] == "trailing"
+    for sampler in ("ddim", "dpm++", "unipc"):
+        scheduler = make_scheduler(model, sampler)
+        scheduler.set_timesteps(20)
+        assert int(scheduler.timesteps[0]) == 999, sampler  # pure noise meets the step that expects none of the image
+
+
+def test_dcgan_export_has_standing_statistics_and_is_batch_invariant(paintings: Path, tmp_path: Path) -> None:
+    from studio.engine.evaluate import paint_set
+    from studio.models.loaders import load_checkpoint
+
+    out = tmp_path / "g.safetensors"
+    run_training(make_trainer("gan"), _opts("gan", paintings, out, 3, preset="dcgan-tiny"), log=lambda s: None)
+    first = load_file(str(out))
+    means = [k for k in first if k.endswith("running_mean")]
+    assert means and all(first[k].abs().sum() > 0 for k in means)  # recomputed, not the fresh zeros
+    # the export is a function of the weights alone: the checkpoint's second export of them is identical
+    again = load_file(str(tmp_path / "g-train" / "latest.safetensors"))
+    assert first.keys() == again.keys() and all(torch.equal(first[k], again[k]) for k in first)
+    model = load_checkpoint(out)
+    four = paint_set(model, "dark", 4, seed=11)
+    one_by_one = torch.cat([paint_set(model, "dark", 1, seed=11 + i) for i in range(4)])
+    assert torch.allclose(four, one_by_one, atol=1e-5)  # BatchNorm in eval mode: no image depends on its batch

@@ -36,6 +36,13 @@ def _print_result(label: str, result) -> None:  # type: ignore[no-untyped-def]
     print(f"{label:<6} mean          {result.mean:9.2f}")
 
 
+def _print_tone(label: str, images, validation) -> None:  # type: ignore[no-untyped-def]
+    from studio.engine.evaluate import tone_spread
+
+    (m, s), (vm, vs) = tone_spread(images), tone_spread(validation)
+    print(f"{label:<6} tone (mean luminance per painting): {m:.1f} ± {s:.1f} (validation {vm:.1f} ± {vs:.1f})")
+
+
 @cli.command("eval")
 def cmd_eval(args: argparse.Namespace) -> int:
     import torch
@@ -62,6 +69,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             print(f"{style:<6} {len(pick)} training vs {len(val)} validation paintings at {resolution}px", file=sys.stderr)
             _print_result(style, result)
             print(f"{style:<6} heavy-ink fraction (luminance < 80): {heavy_ink_fraction(train[pick]):.4f}")
+            _print_tone(style, train[pick], val)
             means.append(result.mean)
         print(f"swd {sum(means) / len(means):.2f}")
         return 0
@@ -83,6 +91,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _print_result(style or "all", result)
         heavy[style or "all"] = heavy_ink_fraction(fake)
         print(f"{style or 'all':<6} heavy-ink fraction (luminance < 80): {heavy[style or 'all']:.4f}")
+        _print_tone(style or "all", fake, val)
         means.append(result.mean)
     if "dark" in heavy and "light" in heavy:
         ratio = heavy["dark"] / heavy["light"] if heavy["light"] > 0 else float("inf")

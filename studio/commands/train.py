@@ -36,7 +36,10 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resume", action="store_true", help="continue the run saved in the work folder's state/")
     p.add_argument("--batch", type=cli._positive_int, default=16, help="images per step (default 16)")
     p.add_argument("--lr", type=_positive_float, help="learning rate (default: diffusion 3e-4, GAN 2e-4)")
-    p.add_argument("--preset", default=None, help="model size: diffusion tiny|plain|small (default small), gan tiny|compact|small")
+    p.add_argument("--preset", default=None, help="model size: diffusion tiny|plain|small (default plain), gan dcgan-resize|dcgan-tiny|tiny|compact|small (default dcgan-resize)")
+    # the choices repeat studio.engine.train.diffusion.WEIGHTINGS: importing it here would load torch for --help
+    p.add_argument("--weighting", choices=["v", "min-snr"], default=None,
+                   help="diffusion loss: v (plain MSE on the velocity, default) or min-snr (Min-SNR-5)")
     p.add_argument("--seed", type=cli._seed, default=0, help="training seed (default 0)")
     p.add_argument("--threads", type=cli._positive_int, help="CPU threads for torch (default: torch's choice)")
     p.add_argument("--work", help="work folder for state, samples and log (default: <out>-train/ beside --out)")
@@ -48,6 +51,9 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 cli._EXTRA_PARSERS.append(_add_parser)
+
+# the recipes of the bundled models
+DEFAULT_PRESETS = {"diffusion": "plain", "gan": "dcgan-resize"}
 
 
 @cli.command("train")
@@ -61,13 +67,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise StudioError("--out must name a .safetensors file")
     if args.eval_count < 0:
         raise StudioError("--eval-count must be 0 or more")
-    preset = args.preset or "small"
+    preset = args.preset or DEFAULT_PRESETS[args.kind]
+    if args.weighting is not None and args.kind != "diffusion":
+        raise StudioError("--weighting is for diffusion training only")
     opts = TrainOptions(
         kind=args.kind, data=Path(args.data).expanduser(), out=out, style=args.style, resolution=args.resolution,
         minutes=args.minutes, steps=args.steps, resume=args.resume, batch=args.batch, lr=args.lr, preset=preset,
         seed=args.seed, threads=args.threads, work=Path(args.work) if args.work else None,
         state=Path(args.state) if args.state else None, checkpoint_minutes=args.checkpoint_minutes,
         eval_count=args.eval_count, eval_every=args.eval_every, cache_dir=Path(args.cache) if args.cache else None,
+        extra={"weighting": args.weighting} if args.weighting else {},
     )
     bar = tqdm(desc=f"train {args.kind}", unit="step", file=sys.stderr, dynamic_ncols=True,
                mininterval=1.0 if sys.stderr.isatty() else 30.0)

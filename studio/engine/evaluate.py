@@ -34,11 +34,25 @@ def paint_set(
     return torch.cat(out)
 
 
+def luminance(images: torch.Tensor) -> torch.Tensor:
+    """ITU-R 601 luminance in 0..255 of images in [-1, 1], shape (N, H, W)."""
+    rgb = (images.float().clamp(-1, 1) + 1) * 127.5
+    return 0.299 * rgb[:, 0] + 0.587 * rgb[:, 1] + 0.114 * rgb[:, 2]
+
+
 def heavy_ink_fraction(images: torch.Tensor, threshold: float = 80.0) -> float:
     """Fraction of pixels with luminance (ITU-R 601) below ``threshold``/255 in images in [-1, 1]."""
-    rgb = (images.float().clamp(-1, 1) + 1) * 127.5
-    lum = 0.299 * rgb[:, 0] + 0.587 * rgb[:, 1] + 0.114 * rgb[:, 2]
-    return float((lum < threshold).float().mean())
+    return float((luminance(images) < threshold).float().mean())
+
+
+def tone_spread(images: torch.Tensor) -> tuple[float, float]:
+    """Mean and standard deviation over images of each image's mean luminance (0..255).
+
+    Paintings range from white paper to dark brown silk; a model that paints every picture in one
+    middling tone has the right mean and too small a spread, which the SWD's coarse level only hints at.
+    """
+    per_image = luminance(images).mean(dim=(1, 2))
+    return float(per_image.mean()), float(per_image.std(unbiased=False)) if len(per_image) > 1 else 0.0
 
 
 def image_grid(rows: list[torch.Tensor], pad: int = 2, background: tuple[int, int, int] = (250, 248, 240)) -> Image.Image:

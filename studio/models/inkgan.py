@@ -93,3 +93,74 @@ class InkGenerator(nn.Module):
         for block in self.blocks:
             h = block(h, w)
         return torch.tanh(self.to_rgb(h))
+
+
+class InkDCGenerator(nn.Module):
+    """A style-conditional DCGAN generator that upsamples by resizing: the bundled GAN's network.
+
+    Same contract as :class:`InkGenerator` (``forward(z, class_labels)``, one ``self.embed`` lookup per
+    forward). [z, style] → linear to a 4×4 grid → per doubling: nearest-neighbour upsample, 3×3
+    convolution, BatchNorm, ReLU → 3×3 convolution to RGB, tanh. Resizing then convolving instead of
+    DCGAN's transposed convolutions avoids their checkerboard: with transposed 4×4 stride-2
+    convolutions our first run drew visibly repeated tiles (docs/training.md). BatchNorm is what makes
+    this generator train fast on small data; its statistics at inference are the *standing* ones
+    the trainer recomputes for the averaged (EMA) weights before export, so an image does not depend
+    on the others in its batch.
+    """
+
+    def __init__(
+        self,
+        nz: int = 128,
+        ngf: int = 64,
+        resolution: int = 64,
+        channels: int = 3,
+        num_classes: int = 0,
+        max_width_mult: int = 8,
+    ) -> None:
+        super().__init__()
+        levels = math.log2(resolution)
+        if resolution < 8 or levels != int(levels):
+            raise ValueError(f"resolution must be a power of two >= 8, not {resolution}")
+        self.nz, self.resolution, self.channels, self.num_classes = nz, resolution, channels, num_classes
+        n_up = int(levels) - 2
+        # 4 px: ngf·8 (at 64 px), halving per doubling to ngf, then ngf/2 at full resolution
+        widths = [ngf * min(max_width_mult, 2 ** (n_up - 1 - i)) for i in range(n_up)] + [max(1, ngf // 2)]
+        self.embed = nn.Embedding(num_classes, nz) if num_classes > 0 else None
+        w_dim = nz * (2 if self.embed is not None else 1)
+        self.fc = nn.Linear(w_dim, 4 * 4 * widths[0], bias=False)
+        self.fc_norm = nn.BatchNorm2d(widths[0])
+        layers: list[nn.Module] = []
+        for a, b in zip(widths[:-1], widths[1:]):
+            layers += [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(a, b, 3, padding=1, bias=False),
+                       nn.BatchNorm2d(b), nn.ReLU(inplace=True)]
+        self.blocks = nn.Sequential(*layers)
+        self.to_rgb = nn.Conv2d(widths[-1], channels, 3, padding=1)
+        self.widths = widths
+
+    def forward(self, z: torch.Tensor, class_labels: torch.Tensor | None = None) -> torch.Tensor:
+        z = z.flatten(1)
+        if self.embed is not None:
+            if class_labels is None:
+                raise ValueError("this generator is style-conditional: class_labels are required")
+            z = torch.cat([z, self.embed(class_labels)], dim=1)
+        h = torch.relu(self.fc_norm(self.fc(z).view(z.shape[0], -1, 4, 4)))
+        return torch.tanh(self.to_rgb(self.blocks(h)))
+
+
+GENERATORS: dict[str, type[nn.Module]] = {"InkGenerator": InkGenerator, "InkDCGenerator": InkDCGenerator}
+
+# far beyond any generator an ink studio paints with: a config asking for more would hang or exhaust memory
+GENERATOR_LIMITS = {"nz": 4096, "ngf": 1024, "resolution": 2048, "channels": 4, "num_classes": 100_000, "max_width_mult": 64}
+
+
+def generator_size_problem(config: dict) -> str | None:  # type: ignore[type-arg]
+    """What makes a generator config absurd to build (huge, or not a whole number), or None."""
+    for key, limit in GENERATOR_LIMITS.items():
+        if key not in config:
+            continue
+        value = config[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < (0 if key == "num_classes" else 1):
+            return f"{key} {value!r} is not a positive whole number"
+        if value > limit:
+            return f"{key} {value!r} is larger than any ink model (limit {limit})"
+    return None

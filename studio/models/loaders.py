@@ -388,7 +388,7 @@ def unet_size_problem(config: dict[str, Any]) -> str | None:
 
 
 def build_architecture(arch: dict[str, Any]) -> nn.Module:
-    """Instantiate the network named in a checkpoint's metadata (UNet2DModel or InkGenerator)."""
+    """Instantiate the network named in a checkpoint's metadata (UNet2DModel, InkGenerator or InkDCGenerator)."""
     cls, config = arch["class"], arch["config"]
     if cls == "UNet2DModel":
         from diffusers import UNet2DModel
@@ -398,10 +398,13 @@ def build_architecture(arch: dict[str, Any]) -> nn.Module:
             raise ValueError(problem)
 
         return UNet2DModel(**config)
-    if cls == "InkGenerator":
-        from studio.models.inkgan import InkGenerator
+    if cls in ("InkGenerator", "InkDCGenerator"):
+        from studio.models.inkgan import GENERATORS, generator_size_problem
 
-        return InkGenerator(**config)
+        problem = generator_size_problem(config) if isinstance(config, dict) else None
+        if problem:
+            raise ValueError(problem)
+        return GENERATORS[cls](**config)
     raise ValueError(f"unknown architecture class {cls!r}")
 
 

@@ -188,6 +188,21 @@ def make_checkpoints(root: Path) -> None:
         str(root / "gan-config-wrong-types.safetensors"),
         metadata={"inkstudio": json.dumps(gan_cfg_bad)},
     )
+    # the bundled GAN's generator family: a config that would take all memory to build, a negative
+    # width, and weights of the other family
+    dc_meta = json.loads(json.dumps(gan_meta))
+    dc_meta["architecture"]["class"] = "InkDCGenerator"
+    for name, key, value in (("gan-dc-config-huge", "ngf", 1_000_000), ("gan-dc-config-negative", "ngf", -8),
+                             ("gan-dc-config-float", "nz", 16.5)):
+        bad = json.loads(json.dumps(dc_meta))
+        bad["architecture"]["config"][key] = value
+        save_file({"fc.weight": torch.zeros(3, 3)}, str(root / f"{name}.safetensors"), metadata={"inkstudio": json.dumps(bad)})
+    torch.manual_seed(0)
+    from studio.models.inkgan import InkGenerator
+
+    other_family = InkGenerator(**gan_meta["architecture"]["config"]).state_dict()
+    save_file({k: v.contiguous() for k, v in other_family.items()}, str(root / "gan-dc-other-family-weights.safetensors"),
+              metadata={"inkstudio": json.dumps(dc_meta)})
 
     torch.save(
         {"main.0.weight": torch.zeros(8, 4, 4, 4), "main.3.weight": torch.zeros(4, 3, 4, 4), "main.1.weight": torch.zeros(5)},

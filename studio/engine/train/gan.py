@@ -1,7 +1,17 @@
-"""Style-conditional GAN training: :class:`studio.models.inkgan.InkGenerator` against a projection
+"""Style-conditional GAN training: a generator from :mod:`studio.models.inkgan` against a projection
 discriminator.
 
-Recipe (stable on ~800 images):
+Two recipes, chosen by ``--preset``:
+
+``dcgan-resize`` (the bundled GAN, the default): :class:`~studio.models.inkgan.InkDCGenerator`
+(BatchNorm, nearest-neighbour upsampling + 3×3 convolutions) against a DCGAN discriminator (strided
+4×4 convolutions, BatchNorm, leaky ReLU) with a projection head for the style; the logistic
+(non-saturating) loss; Adam 2e-4 with β1 = 0.5 for both, as in DCGAN; DiffAugment as below. The
+exported generator is the EMA of the weights with its BatchNorm statistics recomputed for those
+averaged weights (:func:`standing_statistics`).
+
+``small`` / ``compact`` / ``tiny`` (the first recipe; never produced a usable model here, see
+docs/training.md):
 * discriminator: residual-free strided convolutions with spectral norm on every layer, leaky ReLU,
   and a projection head (Miyato & Koyama, ICLR 2018): ``D(x, y) = ψ(φ(x)) + ⟨embed(y), φ(x)⟩``;
 * hinge loss; Adam (β = 0, 0.999) with the two-time-scale rule (Heusel et al. 2017; BigGAN's
@@ -29,7 +39,7 @@ from studio.engine.train.loop import TrainOptions
 from studio.engine.train.state import EMA, optimizer_from_flat, optimizer_to_flat
 from studio.errors import StudioError
 from studio.models.inkfile import save_ink_checkpoint
-from studio.models.inkgan import InkGenerator
+from studio.models.inkgan import GENERATORS
 
 DEFAULT_LR = 1e-4  # generator; the discriminator learns D_LR_MULT times faster (TTUR)
 D_LR_MULT = 4.0
@@ -47,7 +57,15 @@ PRESETS: dict[str, dict[str, Any]] = {
     "compact": {"ngf": 16, "ndf": 16, "nz": NZ, "spectral_norm": False, "d_lr_mult": 1.0, "beta1": 0.5,
                 "lr": 2e-4},
     "small": {"ngf": 32, "ndf": 32, "nz": NZ},
+    # the bundled recipe: 3.67 M + 2.77 M parameters at 64 px
+    "dcgan-resize": {"generator": "InkDCGenerator", "discriminator": "dcgan", "loss": "logistic", "ngf": 64, "ndf": 64,
+                     "nz": NZ, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
+    # tests: the same recipe with a few thousand parameters
+    "dcgan-tiny": {"generator": "InkDCGenerator", "discriminator": "dcgan", "loss": "logistic", "ngf": 8, "ndf": 8,
+                   "nz": 16, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
 }
+STANDING_BATCHES = 8  # x 64 images: the BatchNorm statistics of an exported DCGAN generator
+STANDING_SEED = 4242
 
 
 class InkDiscriminator(nn.Module):
@@ -79,6 +97,76 @@ class InkDiscriminator(nn.Module):
         if self.embed is not None and labels is not None:
             out = out + (self.embed(labels) * h).sum(dim=1)
         return out
+
+
+class DCDiscriminator(nn.Module):
+    """DCGAN's discriminator (Radford et al., 2016) with a class-projection head; input (B, 3, R, R) in [-1, 1].
+
+    Strided 4×4 convolutions halve the side down to 4 px, doubling the width (ndf … ndf·8); BatchNorm
+    after every convolution but the first, leaky ReLU 0.2.
+    """
+
+    def __init__(self, ndf: int = 64, resolution: int = 64, channels: int = 3, num_classes: int = 0, max_width_mult: int = 8) -> None:
+        super().__init__()
+        n_down = int(torch.log2(torch.tensor(float(resolution)))) - 2
+        widths = [ndf * min(max_width_mult, 2**i) for i in range(n_down)]
+        layers: list[nn.Module] = [nn.Conv2d(channels, widths[0], 4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True)]
+        for a, b in zip(widths[:-1], widths[1:]):
+            layers += [nn.Conv2d(a, b, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(b), nn.LeakyReLU(0.2, inplace=True)]
+        self.features = nn.Sequential(*layers)
+        self.pool_dim = widths[-1] * 16
+        self.head = nn.Linear(self.pool_dim, 1)
+        self.embed = nn.Embedding(num_classes, self.pool_dim) if num_classes > 0 else None
+        if self.embed is not None:
+            nn.init.normal_(self.embed.weight, std=0.02)
+        dcgan_init(self)
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+        h = self.features(x).flatten(1)
+        out = self.head(h).squeeze(1)
+        if self.embed is not None and labels is not None:
+            out = out + (self.embed(labels) * h).sum(dim=1)
+        return out
+
+
+def dcgan_init(module: nn.Module) -> None:
+    """DCGAN's initialisation: convolutions N(0, 0.02), BatchNorm scales N(1, 0.02) and zero shifts."""
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+
+
+@torch.no_grad()
+def standing_statistics(gen: nn.Module, num_classes: int, nz: int, batches: int = STANDING_BATCHES, batch: int = 64,
+                        seed: int = STANDING_SEED) -> None:
+    """Recompute a generator's BatchNorm running statistics for its current (e.g. averaged) weights.
+
+    The statistics a BatchNorm keeps during training belong to the raw weights of the last steps; the
+    EMA weights need their own ("standing statistics", Brock et al., BigGAN, 2019). The exact average
+    over ``batches`` fixed batches of random z and balanced styles: the same weights always give the
+    same statistics. Leaves the module in eval mode.
+    """
+    norms = [m for m in gen.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        gen.eval()
+        return
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average over the batches below
+    gen.train()
+    g = torch.Generator("cpu").manual_seed(seed)
+    for _ in range(batches):
+        z = torch.randn((batch, nz), generator=g)
+        labels = torch.arange(batch) % max(1, num_classes) if num_classes > 0 else None
+        gen(z, labels)
+    for m in norms:
+        m.momentum = 0.1
+    gen.eval()
 
 
 def diff_augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -114,12 +202,17 @@ class GanTrainer:
         num_classes = max(styles.values()) + 1
         self.config = {"nz": p["nz"], "ngf": p["ngf"], "resolution": opts.resolution, "channels": 3, "num_classes": num_classes}
         self.d_config = {"ndf": p["ndf"], "resolution": opts.resolution, "channels": 3, "num_classes": num_classes}
-        if not p.get("spectral_norm", True):
+        self.g_class = str(p.get("generator", "InkGenerator"))
+        self.d_kind = str(p.get("discriminator", "sn"))
+        self.loss_kind = str(p.get("loss", "hinge"))
+        if self.d_kind == "sn" and not p.get("spectral_norm", True):
             self.d_config["spectral"] = False
         self.d_lr_mult = float(p.get("d_lr_mult", D_LR_MULT))
         betas = (float(p.get("beta1", 0.0)), 0.999)
-        gen = InkGenerator(**self.config)
-        disc = InkDiscriminator(**self.d_config)
+        gen = GENERATORS[self.g_class](**self.config)
+        if self.g_class == "InkDCGenerator":
+            dcgan_init(gen)
+        disc = DCDiscriminator(**self.d_config) if self.d_kind == "dcgan" else InkDiscriminator(**self.d_config)
         self.lr = opts.lr or float(p.get("lr", DEFAULT_LR))
         opt_g = torch.optim.Adam(gen.parameters(), lr=self.lr, betas=betas)
         opt_d = torch.optim.Adam(disc.parameters(), lr=self.lr * self.d_lr_mult, betas=betas)
@@ -129,8 +222,9 @@ class GanTrainer:
         self.d_params = sum(q.numel() for q in disc.parameters())
 
     def describe(self) -> str:
-        return (f"InkGenerator preset '{self.opts.preset}', {self.params / 1e6:.2f} M parameters; "
-                f"{'SN ' if self.d_config.get('spectral', True) else ''}projection discriminator {self.d_params / 1e6:.2f} M; hinge loss, DiffAugment translation+cutout")
+        d_name = ("DCGAN" if self.d_kind == "dcgan" else "SN " if self.d_config.get("spectral", True) else "") + " projection discriminator"
+        return (f"{self.g_class} preset '{self.opts.preset}', {self.params / 1e6:.2f} M parameters; "
+                f"{d_name.strip()} {self.d_params / 1e6:.2f} M; {self.loss_kind} loss, DiffAugment translation+cutout")
 
     def train_step(self, x: torch.Tensor, labels: torch.Tensor, step: int, generator: torch.Generator) -> dict[str, float]:
         acc = self.accelerator
@@ -144,7 +238,10 @@ class GanTrainer:
             fake = self.gen(z, labels)
         d_real = self.disc(diff_augment(x, generator), labels)
         d_fake = self.disc(diff_augment(fake, generator), labels)
-        loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+        if self.loss_kind == "logistic":
+            loss_d = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+        else:
+            loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
         self.opt_d.zero_grad(set_to_none=True)
         acc.backward(loss_d)
         self.opt_d.step()
@@ -152,7 +249,8 @@ class GanTrainer:
         z = torch.randn((b, self.config["nz"]), generator=generator).to(acc.device)
         fake = self.gen(z, labels)
         self.disc.requires_grad_(False)
-        loss_g = -self.disc(diff_augment(fake, generator), labels).mean()
+        d_gen = self.disc(diff_augment(fake, generator), labels)
+        loss_g = F.softplus(-d_gen).mean() if self.loss_kind == "logistic" else -d_gen.mean()
         self.disc.requires_grad_(True)
         self.opt_g.zero_grad(set_to_none=True)
         acc.backward(loss_g)
@@ -179,10 +277,13 @@ class GanTrainer:
             "optimizer_d_groups": optimizer_to_flat(self.opt_d)[1],
             "generator_config": self.config,
             "discriminator_config": self.d_config,
+            "generator_class": self.g_class,
+            "discriminator_kind": self.d_kind,
         }
 
     def load_groups(self, groups: dict[str, dict[str, torch.Tensor]], info: dict[str, Any]) -> None:
-        if info.get("generator_config") != self.config or info.get("discriminator_config") != self.d_config:
+        same_kind = (info.get("generator_class", "InkGenerator"), info.get("discriminator_kind", "sn")) == (self.g_class, self.d_kind)
+        if not same_kind or info.get("generator_config") != self.config or info.get("discriminator_config") != self.d_config:
             raise StudioError("--resume: the saved run used another model configuration (preset/resolution/style)")
         unwrap = self.accelerator.unwrap_model
         unwrap(self.gen).load_state_dict(groups["generator"])
@@ -196,13 +297,14 @@ class GanTrainer:
             group["lr"] = self.lr * self.d_lr_mult
 
     def export(self, path: Path, provenance: dict[str, Any]) -> Path:
-        module = InkGenerator(**self.config)
+        module = GENERATORS[self.g_class](**self.config)
         self.ema.copy_to(module)
+        standing_statistics(module, self.config["num_classes"], self.config["nz"])
         state = {k: (v.half() if v.is_floating_point() else v) for k, v in module.state_dict().items()}
         meta = {
             "kind": "gan",
             "name": f"Ink GAN {self.opts.resolution}",
-            "architecture": {"class": "InkGenerator", "config": dict(self.config)},
+            "architecture": {"class": self.g_class, "config": dict(self.config)},
             "styles": dict(self.styles),
             "resolution": self.opts.resolution,
             "channels": 3,
