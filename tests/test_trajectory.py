@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -137,3 +138,16 @@ def test_gan_and_diffusion_side_by_side(tiny_gan: Path, tiny_diffusion: Path, tm
     assert meta["seeds"] == [1, 2] and meta["gan"]["seconds"] > 0 and meta["diffusion"]["seconds"] > 0
     code, _, err = run(["compare", "--gan", str(tiny_diffusion), "--diffusion", str(tiny_diffusion), "--out", str(tmp_path / "x.png")], capsys)
     assert code == 1 and "not a gan model" in err and len(err.strip().splitlines()) == 1
+
+
+def test_compare_defaults_to_the_bundled_models(bundled_dir: Path, tiny_gan: Path, tiny_diffusion: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "cmp.png"
+    code, _, err = run(["compare", "--count", "1", "--seed", "3", "--steps", "2", "--out", str(out)], capsys)
+    assert code == 1 and "no bundled gan model: name one with --gan" in err and not out.exists()
+    shutil.copyfile(tiny_gan, bundled_dir / "ink-gan-16.safetensors")
+    shutil.copyfile(tiny_diffusion, bundled_dir / "ink-diffusion-16.safetensors")
+    code, _, err = run(["compare", "--count", "1", "--seed", "3", "--steps", "2", "--out", str(out)], capsys)
+    assert code == 0, err
+    meta = read_png_meta(out)
+    assert meta["gan"]["model"] != meta["diffusion"]["model"] and meta["seeds"] == [3]

@@ -17,8 +17,8 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="strip.png (two rows: x_t, predicted x0) or strip.gif (animated)")
 
     p = sub.add_parser("compare", help="the same seeds painted by a GAN and a diffusion model, with wall times")
-    p.add_argument("--gan", required=True, help="GAN model id or checkpoint path")
-    p.add_argument("--diffusion", required=True, help="diffusion model id or checkpoint path")
+    p.add_argument("--gan", help="GAN model id or checkpoint path (default: the bundled GAN)")
+    p.add_argument("--diffusion", help="diffusion model id or checkpoint path (default: the bundled diffusion model)")
     p.add_argument("--count", type=cli._positive_int, default=4, help="paintings per model (default 4)")
     p.add_argument("--seed", type=cli._seed, help="first seed (image k uses seed+k); random when omitted")
     p.add_argument("--style", help="style for the models that offer it")
@@ -73,7 +73,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from studio.engine.noise import random_seed
     from studio.engine.pngmeta import save_png
     from studio.engine.sampling import DEFAULT_SAMPLER, DEFAULT_STEPS, SAMPLERS
-    from studio.models.catalog import resolve
+    from studio.models.catalog import discover, resolve
     from studio.models.loaders import load_checkpoint
 
     out = _out_file(args.out, (".png",))
@@ -83,9 +83,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     device = choose_device(args.device)
     loaded = []
     for flag, ref in (("--gan", args.gan), ("--diffusion", args.diffusion)):
-        record = resolve(ref)
-        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
         want = "gan" if flag == "--gan" else "diffusion"
+        if ref is None:
+            record = discover().bundled_of_kind(want)
+            if record is None:
+                raise StudioError(f"no bundled {want} model: name one with {flag}")
+        else:
+            record = resolve(ref)
+        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
         if model.kind != want:
             raise StudioError(f"{flag} {ref} is a {model.kind} model, not a {want} model")
         loaded.append((model, record))

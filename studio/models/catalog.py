@@ -94,6 +94,13 @@ class Catalog:
     def get(self, model_id: str) -> ModelRecord | None:
         return next((r for r in self.records if r.id == model_id), None)
 
+    def bundled_of_kind(self, kind: str) -> ModelRecord | None:
+        """The bundled model of a kind ("diffusion" or "gan"): the default model when it is of that kind, else the first."""
+        default = self.get(DEFAULT_MODEL_ID)
+        if default is not None and default.bundled and default.kind == kind:
+            return default
+        return next((r for r in self.records if r.bundled and r.kind == kind), None)
+
     def default(self) -> ModelRecord | None:
         return self.get(DEFAULT_MODEL_ID) or next((r for r in self.records if r.bundled), None) or (
             self.records[0] if self.records else None

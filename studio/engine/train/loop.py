@@ -139,7 +139,8 @@ def run_training(
     log(f"data: {data.describe()} at {opts.resolution}px (cache {opts.resolution * 2}px)")
     torch.manual_seed(opts.seed)
     trainer.setup(accelerator, opts, styles)
-    log(f"model: {trainer.describe()}")
+    recipe = trainer.describe()
+    log(f"model: {recipe}")
     rank = accelerator.process_index
     gen = torch.Generator("cpu").manual_seed(opts.seed * 1_000_003 + 17 + rank)
     step, wall, history, best = 0, 0.0, [], None
@@ -203,16 +204,16 @@ def run_training(
         info = {"kind": trainer.kind, "step": step, "wall_seconds": now_wall, "history": history + [entry], "best_swd": best,
                 "options": _json_options(opts), "phases": phases, **trainer.state_info()}
         save_state(state_dir, groups, info)
-        latest = trainer.export(work / "latest.safetensors", _provenance(opts, step, now_wall, data, None, phases))
+        latest = trainer.export(work / "latest.safetensors", _provenance(opts, step, now_wall, data, None, phases, recipe))
         checkpoints += 1
         evaluate = opts.eval_count > 0 and (checkpoints % max(1, opts.eval_every) == 0 or final_pass)
         entry.update(_evaluate(latest, opts, styles, work, step, swd=evaluate))
         swd_mean = entry.get("swd_mean")
         if swd_mean is not None and (best is None or swd_mean <= best):
             best = swd_mean
-            trainer.export(opts.out, _provenance(opts, step, now_wall, data, entry, phases))
+            trainer.export(opts.out, _provenance(opts, step, now_wall, data, entry, phases, recipe))
         elif best is None or not opts.out.exists():
-            trainer.export(opts.out, _provenance(opts, step, now_wall, data, entry, phases))
+            trainer.export(opts.out, _provenance(opts, step, now_wall, data, entry, phases, recipe))
         history.append(entry)
         # record the evaluation in the state too (same tensors; only state.json changes)
         _rewrite_info(state_dir, {"history": history, "best_swd": best})
@@ -262,8 +263,9 @@ def _json_options(opts: TrainOptions) -> dict[str, Any]:
 
 
 def _provenance(opts: TrainOptions, step: int, wall: float, data: TrainingData, entry: dict[str, Any] | None,
-                phases: list[dict[str, Any]]) -> dict[str, Any]:
+                phases: list[dict[str, Any]], recipe: str = "") -> dict[str, Any]:
     prov: dict[str, Any] = {
+        "recipe": recipe,
         "data": f"{data.describe()}, train split by source painting, from {opts.data.name} "
                 "(shanshui: ShanshuiDaDA crops, Met CC0, Harvard Art Museums; arXiv:2011.05552)",
         "style_rule": "studio.engine.inkstyle: dark if >=2% of pixels at least half as dark as the paper tone",
@@ -275,7 +277,7 @@ def _provenance(opts: TrainOptions, step: int, wall: float, data: TrainingData, 
         "phases": phases,
         "reproduce": f"inkstudio train {opts.kind} --data DIR --out {opts.out.name} --style {opts.style} "
                      f"--resolution {opts.resolution} --batch {opts.batch} --preset {opts.preset} --seed {opts.seed} "
-                     f"--steps {step}",
+                     f"--steps {step}" + (f" --weighting {opts.extra['weighting']}" if opts.extra.get("weighting") else ""),
     }
     if entry is not None and entry.get("swd_mean") is not None:
         prov["swd_at_export"] = {k: v for k, v in entry.items() if k.startswith("swd")}
