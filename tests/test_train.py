@@ -149,3 +149,21 @@ def test_dcgan_export_has_standing_statistics_and_is_batch_invariant(paintings: 
     four = paint_set(model, "dark", 4, seed=11)
     one_by_one = torch.cat([paint_set(model, "dark", 1, seed=11 + i) for i in range(4)])
     assert torch.allclose(four, one_by_one, atol=1e-5)  # BatchNorm in eval mode: no image depends on its batch
+
+
+def test_minibatch_std_sees_a_collapsed_generator() -> None:
+    from studio.engine.train.gan import DCDiscriminator
+
+    torch.manual_seed(0)
+    disc = DCDiscriminator(ndf=8, resolution=16, num_classes=2, norm="none", mbstd=True)
+    alike = torch.rand(1, 3, 16, 16).repeat(8, 1, 1, 1) * 2 - 1
+    varied = torch.rand(8, 3, 16, 16) * 2 - 1
+    with torch.no_grad():
+        feats_alike, feats_varied = disc.features(alike), disc.features(varied)
+    assert float(disc.minibatch_std(feats_alike).abs().max()) < 1e-3
+    assert float(disc.minibatch_std(feats_varied).min()) > 1e-3
+    labels = torch.zeros(8, dtype=torch.long)
+    # without BatchNorm, D's verdict on an image does not depend on the rest of its batch except through mbstd
+    plain = DCDiscriminator(ndf=8, resolution=16, num_classes=2, norm="none", mbstd=False)
+    with torch.no_grad():
+        assert torch.allclose(plain(varied, labels)[:4], plain(varied[:4], labels[:4]), atol=1e-6)
