@@ -59,10 +59,14 @@ PRESETS: dict[str, dict[str, Any]] = {
     "small": {"ngf": 32, "ndf": 32, "nz": NZ},
     # the bundled recipe: 3.67 M + 2.77 M parameters at 64 px
     "dcgan-resize": {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "none", "mbstd": True, "loss": "logistic",
-                     "r1": 0.2, "r1_every": 4, "ngf": 64, "ndf": 64, "nz": NZ, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
+                     "r1": 0.2, "r1_every": 4, "diversity": 2.0, "ngf": 64, "ndf": 64, "nz": NZ, "d_lr_mult": 1.0, "beta1": 0.5,
+                     "lr": 2e-4},
+    # the second run: minibatch std and R1 but no diversity floor (still collapsed at 114 steps)
+    "dcgan-mbstd": {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "none", "mbstd": True, "loss": "logistic",
+                    "r1": 0.2, "r1_every": 4, "ngf": 64, "ndf": 64, "nz": NZ, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
     # tests: the same recipe with a few thousand parameters
     "dcgan-tiny": {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "none", "mbstd": True, "loss": "logistic",
-                   "r1": 0.2, "r1_every": 2, "ngf": 8, "ndf": 8, "nz": 16, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
+                   "r1": 0.2, "r1_every": 2, "diversity": 2.0, "ngf": 8, "ndf": 8, "nz": 16, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
     # the first DCGAN run: BatchNorm in D, no R1 (collapsed, see DCDiscriminator)
     "dcgan-bn": {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "batch", "loss": "logistic", "ngf": 64,
                  "ndf": 64, "nz": NZ, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
@@ -201,6 +205,20 @@ def standing_statistics(gen: nn.Module, num_classes: int, nz: int, batches: int 
     gen.eval()
 
 
+def diversity_shortfall(fake_a: torch.Tensor, fake_b: torch.Tensor, real_a: torch.Tensor, real_b: torch.Tensor) -> torch.Tensor:
+    """How far the generator's paintings are from differing as much as real paintings do, in [0, 1].
+
+    ``1 - mean|G(z1) - G(z2)| / mean|x1 - x2|`` over pairs (two z, same style) against pairs of real
+    paintings from the same batch, clamped at 0: a generator that paints every z alike scores 1, one
+    as varied as the paintings 0. A floor in the spirit of mode-seeking GANs (Mao et al., CVPR 2019),
+    whose ``1 / (|ΔG| / |Δz|)`` keeps rewarding difference without limit; here the data set the
+    target, so it pushes only until the paintings vary as much as real ones.
+    """
+    real_spread = (real_a - real_b).abs().mean().detach().clamp(min=1e-3)
+    fake_spread = (fake_a - fake_b).abs().mean()
+    return F.relu(1 - fake_spread / real_spread)
+
+
 def diff_augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """DiffAugment translation (±1/8, zero padding) + cutout (½ side), differentiable in ``x``."""
     b, _, h, w = x.shape
@@ -244,6 +262,7 @@ class GanTrainer:
             self.d_config["mbstd"] = bool(p.get("mbstd", False))
         # R1 (Mescheder et al., 2018): gamma/2 · |∇D(real)|², lazily every r1_every steps, scaled up to match
         self.r1, self.r1_every = float(p.get("r1", 0.0)), int(p.get("r1_every", 1))
+        self.diversity = float(p.get("diversity", 0.0))
         self.d_lr_mult = float(p.get("d_lr_mult", D_LR_MULT))
         betas = (float(p.get("beta1", 0.0)), 0.999)
         gen = GENERATORS[self.g_class](**self.config)
@@ -265,7 +284,8 @@ class GanTrainer:
         else:
             d_name = ("SN " if self.d_config.get("spectral", True) else "") + "projection discriminator"
         return (f"{self.g_class} preset '{self.opts.preset}', {self.params / 1e6:.2f} M parameters; "
-                f"{d_name.strip()} {self.d_params / 1e6:.2f} M; {self.loss_kind} loss, DiffAugment translation+cutout")
+                f"{d_name.strip()} {self.d_params / 1e6:.2f} M; {self.loss_kind} loss, DiffAugment translation+cutout"
+                + (f", diversity floor {self.diversity:g}" if self.diversity else ""))
 
     def train_step(self, x: torch.Tensor, labels: torch.Tensor, step: int, generator: torch.Generator) -> dict[str, float]:
         acc = self.accelerator
@@ -297,16 +317,24 @@ class GanTrainer:
         self.opt_d.step()
         # generator
         z = torch.randn((b, self.config["nz"]), generator=generator).to(acc.device)
+        half = b // 2
+        if self.diversity > 0 and half > 0:
+            labels = torch.cat([labels[:half], labels[:half], labels[2 * half:]])  # pairs (i, i + half) share a style
         fake = self.gen(z, labels)
         self.disc.requires_grad_(False)
         d_gen = self.disc(diff_augment(fake, generator), labels)
         loss_g = F.softplus(-d_gen).mean() if self.loss_kind == "logistic" else -d_gen.mean()
+        spread = torch.zeros(())
+        if self.diversity > 0 and half > 0:
+            spread = diversity_shortfall(fake[:half], fake[half : 2 * half], x[:half], x[half : 2 * half])
+            loss_g = loss_g + self.diversity * spread
         self.disc.requires_grad_(True)
         self.opt_g.zero_grad(set_to_none=True)
         acc.backward(loss_g)
         self.opt_g.step()
         self.ema.update(acc.unwrap_model(self.gen), step)
         return {"loss": float(loss_d.detach()), "loss_g": float(loss_g.detach()), "r1": float(r1_penalty.detach()),
+                "diversity_shortfall": float(spread.detach()),
                 "d_real": float(d_real.detach().mean()), "d_fake": float(d_fake.detach().mean())}
 
     def state_groups(self) -> dict[str, dict[str, torch.Tensor]]:
