@@ -56,7 +56,30 @@ class _UpBlock(nn.Module):
         return self.conv2(self.conv1(self.up(h), w), w)
 
 
-class InkGenerator(nn.Module):
+class _StyleGenerator(nn.Module):
+    """What both generator families share: the size check, the style embedding and the conditioned latent."""
+
+    def __init__(self, nz: int, resolution: int, channels: int, num_classes: int) -> None:
+        super().__init__()
+        levels = math.log2(resolution)
+        if resolution < 8 or levels != int(levels):
+            raise ValueError(f"resolution must be a power of two >= 8, not {resolution}")
+        self.nz, self.resolution, self.channels, self.num_classes = nz, resolution, channels, num_classes
+        self.n_up = int(levels) - 2  # doublings from the 4×4 start
+        self.embed = nn.Embedding(num_classes, nz) if num_classes > 0 else None
+        self.w_dim = nz * (2 if self.embed is not None else 1)
+
+    def conditioned(self, z: torch.Tensor, class_labels: torch.Tensor | None) -> torch.Tensor:
+        """[z, embed(style)]: the one embedding lookup of a forward pass (the latent walk overrides it)."""
+        z = z.flatten(1)
+        if self.embed is None:
+            return z
+        if class_labels is None:
+            raise ValueError("this generator is style-conditional: class_labels are required")
+        return torch.cat([z, self.embed(class_labels)], dim=1)
+
+
+class InkGenerator(_StyleGenerator):
     def __init__(
         self,
         nz: int = 128,
@@ -66,15 +89,9 @@ class InkGenerator(nn.Module):
         num_classes: int = 0,
         max_width_mult: int = 8,
     ) -> None:
-        super().__init__()
-        levels = math.log2(resolution)
-        if resolution < 8 or levels != int(levels):
-            raise ValueError(f"resolution must be a power of two >= 8, not {resolution}")
-        self.nz, self.resolution, self.channels, self.num_classes = nz, resolution, channels, num_classes
-        n_up = int(levels) - 2
+        super().__init__(nz, resolution, channels, num_classes)
+        n_up, w_dim = self.n_up, self.w_dim
         widths = [ngf * min(max_width_mult, 2 ** (n_up - i)) for i in range(n_up + 1)]
-        self.embed = nn.Embedding(num_classes, nz) if num_classes > 0 else None
-        w_dim = nz * (2 if self.embed is not None else 1)
         self.mapping = nn.Sequential(PixelNorm(), nn.Linear(w_dim, w_dim), nn.LeakyReLU(0.2), nn.Linear(w_dim, w_dim), nn.LeakyReLU(0.2))
         self.fc = nn.Linear(w_dim, 4 * 4 * widths[0])
         self.start = _ModulatedConv(widths[0], widths[0], w_dim)
@@ -82,12 +99,7 @@ class InkGenerator(nn.Module):
         self.to_rgb = nn.Conv2d(widths[-1], channels, 1)
 
     def forward(self, z: torch.Tensor, class_labels: torch.Tensor | None = None) -> torch.Tensor:
-        z = z.flatten(1)
-        if self.embed is not None:
-            if class_labels is None:
-                raise ValueError("this generator is style-conditional: class_labels are required")
-            z = torch.cat([z, self.embed(class_labels)], dim=1)
-        w = self.mapping(z)
+        w = self.mapping(self.conditioned(z, class_labels))
         h = self.fc(w).view(z.shape[0], -1, 4, 4)
         h = self.start(h, w)
         for block in self.blocks:
@@ -95,7 +107,7 @@ class InkGenerator(nn.Module):
         return torch.tanh(self.to_rgb(h))
 
 
-class InkDCGenerator(nn.Module):
+class InkDCGenerator(_StyleGenerator):
     """A style-conditional DCGAN generator that upsamples by resizing: the bundled GAN's network.
 
     Same contract as :class:`InkGenerator` (``forward(z, class_labels)``, one ``self.embed`` lookup per
@@ -117,16 +129,10 @@ class InkDCGenerator(nn.Module):
         num_classes: int = 0,
         max_width_mult: int = 8,
     ) -> None:
-        super().__init__()
-        levels = math.log2(resolution)
-        if resolution < 8 or levels != int(levels):
-            raise ValueError(f"resolution must be a power of two >= 8, not {resolution}")
-        self.nz, self.resolution, self.channels, self.num_classes = nz, resolution, channels, num_classes
-        n_up = int(levels) - 2
+        super().__init__(nz, resolution, channels, num_classes)
+        n_up, w_dim = self.n_up, self.w_dim
         # 4 px: ngf·8 (at 64 px), halving per doubling to ngf, then ngf/2 at full resolution
         widths = [ngf * min(max_width_mult, 2 ** (n_up - 1 - i)) for i in range(n_up)] + [max(1, ngf // 2)]
-        self.embed = nn.Embedding(num_classes, nz) if num_classes > 0 else None
-        w_dim = nz * (2 if self.embed is not None else 1)
         self.fc = nn.Linear(w_dim, 4 * 4 * widths[0], bias=False)
         self.fc_norm = nn.BatchNorm2d(widths[0])
         layers: list[nn.Module] = []
@@ -138,11 +144,7 @@ class InkDCGenerator(nn.Module):
         self.widths = widths
 
     def forward(self, z: torch.Tensor, class_labels: torch.Tensor | None = None) -> torch.Tensor:
-        z = z.flatten(1)
-        if self.embed is not None:
-            if class_labels is None:
-                raise ValueError("this generator is style-conditional: class_labels are required")
-            z = torch.cat([z, self.embed(class_labels)], dim=1)
+        z = self.conditioned(z, class_labels)
         h = torch.relu(self.fc_norm(self.fc(z).view(z.shape[0], -1, 4, 4)))
         return torch.tanh(self.to_rgb(self.blocks(h)))
 
