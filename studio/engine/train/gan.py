@@ -5,10 +5,12 @@ Two recipes, chosen by ``--preset``:
 
 ``dcgan-resize`` (the bundled GAN, the default): :class:`~studio.models.inkgan.InkDCGenerator`
 (BatchNorm, nearest-neighbour upsampling + 3×3 convolutions) against a DCGAN discriminator (strided
-4×4 convolutions, BatchNorm, leaky ReLU) with a projection head for the style; the logistic
-(non-saturating) loss; Adam 2e-4 with β1 = 0.5 for both, as in DCGAN; DiffAugment as below. The
-exported generator is the EMA of the weights with its BatchNorm statistics recomputed for those
-averaged weights (:func:`standing_statistics`).
+4×4 convolutions, no normalisation, leaky ReLU, a minibatch-std feature) with a projection head for
+the style; the logistic (non-saturating) loss with lazy R1 on real images; a diversity floor in the
+generator loss (:func:`diversity_shortfall`); Adam 2e-4 with β1 = 0.5 for both, as in DCGAN;
+DiffAugment as below. The exported generator is the EMA of the weights with its BatchNorm
+statistics recomputed for those averaged weights (:func:`standing_statistics`). The other
+``dcgan-*`` presets are the runs that led there (docs/training.md).
 
 ``small`` / ``compact`` / ``tiny`` (the first recipe; never produced a usable model here, see
 docs/training.md):
@@ -45,6 +47,12 @@ DEFAULT_LR = 1e-4  # generator; the discriminator learns D_LR_MULT times faster 
 D_LR_MULT = 4.0
 NZ = 128
 
+# what the DCGAN-style presets share: resize+conv generator, unnormalised D with minibatch std, lazy R1,
+# logistic loss, DCGAN's Adam (2e-4, beta1 0.5, equal rates)
+_DCGAN: dict[str, Any] = {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "none", "mbstd": True,
+                          "loss": "logistic", "r1": 0.2, "r1_every": 4, "ngf": 64, "ndf": 64, "nz": NZ, "d_lr_mult": 1.0,
+                          "beta1": 0.5, "lr": 2e-4}
+
 PRESETS: dict[str, dict[str, Any]] = {
     "tiny": {"ngf": 8, "ndf": 8, "nz": 16},
     # 1.56 M + 0.78 M parameters: ~1.9 s per step of 16 at 64 px on one busy CPU core, 3.7x cheaper than small.
@@ -58,18 +66,13 @@ PRESETS: dict[str, dict[str, Any]] = {
                 "lr": 2e-4},
     "small": {"ngf": 32, "ndf": 32, "nz": NZ},
     # the bundled recipe: 3.67 M + 2.77 M parameters at 64 px
-    "dcgan-resize": {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "none", "mbstd": True, "loss": "logistic",
-                     "r1": 0.2, "r1_every": 4, "diversity": 2.0, "ngf": 64, "ndf": 64, "nz": NZ, "d_lr_mult": 1.0, "beta1": 0.5,
-                     "lr": 2e-4},
+    "dcgan-resize": {**_DCGAN, "diversity": 2.0},
     # the second run: minibatch std and R1 but no diversity floor (still collapsed at 114 steps)
-    "dcgan-mbstd": {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "none", "mbstd": True, "loss": "logistic",
-                    "r1": 0.2, "r1_every": 4, "ngf": 64, "ndf": 64, "nz": NZ, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
-    # tests: the same recipe with a few thousand parameters
-    "dcgan-tiny": {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "none", "mbstd": True, "loss": "logistic",
-                   "r1": 0.2, "r1_every": 2, "diversity": 2.0, "ngf": 8, "ndf": 8, "nz": 16, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
-    # the first DCGAN run: BatchNorm in D, no R1 (collapsed, see DCDiscriminator)
-    "dcgan-bn": {"generator": "InkDCGenerator", "discriminator": "dcgan", "d_norm": "batch", "loss": "logistic", "ngf": 64,
-                 "ndf": 64, "nz": NZ, "d_lr_mult": 1.0, "beta1": 0.5, "lr": 2e-4},
+    "dcgan-mbstd": dict(_DCGAN),
+    # tests: the bundled recipe with a few thousand parameters
+    "dcgan-tiny": {**_DCGAN, "diversity": 2.0, "r1_every": 2, "ngf": 8, "ndf": 8, "nz": 16},
+    # the first DCGAN run: BatchNorm in D, no minibatch std, no R1 (collapsed, see DCDiscriminator)
+    "dcgan-bn": {k: v for k, v in _DCGAN.items() if k not in ("mbstd", "r1", "r1_every")} | {"d_norm": "batch"},
 }
 STANDING_BATCHES = 8  # x 64 images: the BatchNorm statistics of an exported DCGAN generator
 STANDING_SEED = 4242
