@@ -10,6 +10,7 @@ from typing import Any
 
 from studio.config import paths
 from studio.errors import CheckpointError, StudioError
+from studio.models import inkfile
 from studio.models.loaders import TORCH_SUFFIXES, ModelSpec, inspect_checkpoint
 
 DEFAULT_MODEL_ID = "ink-diffusion-64"
@@ -76,6 +77,8 @@ def _candidates(folder: Path) -> list[Path]:
         if p.name.startswith("."):
             continue
         if p.is_file() and p.suffix.lower() in (".safetensors", *TORCH_SUFFIXES):
+            if p.suffix.lower() == ".safetensors" and inkfile.is_upscaler(p):
+                continue  # the second stage of a cascade model, listed with it
             out.append(p)
         elif p.is_dir() and ((p / "model_index.json").is_file() or (p / "config.json").is_file()):
             out.append(p)

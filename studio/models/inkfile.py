@@ -5,7 +5,7 @@ metadata entry ``"inkstudio"`` holding JSON::
 
     {
       "format": "inkstudio", "format_version": 1,
-      "kind": "diffusion" | "gan",
+      "kind": "diffusion" | "gan" | "upscaler",
       "name": "Ink DDPM 64",
       "architecture": {"class": "UNet2DModel" | "InkGenerator", "config": {...}},
       "scheduler": {"class": "DDPMScheduler", "config": {...}},      # diffusion only
@@ -33,7 +33,7 @@ from studio.errors import CheckpointError
 
 META_KEY = "inkstudio"
 FORMAT_VERSION = 1
-KINDS = ("diffusion", "gan")
+KINDS = ("diffusion", "gan", "upscaler")
 
 
 def save_ink_checkpoint(path: str | Path, state_dict: dict[str, torch.Tensor], meta: dict[str, Any]) -> Path:
@@ -69,6 +69,14 @@ def read_ink_metadata(path: str | Path) -> dict[str, Any]:
         raise CheckpointError(path, f"the 'inkstudio' metadata is not valid JSON ({exc.msg} at {exc.pos})") from None
     validate_meta(meta, path)
     return meta
+
+
+def is_upscaler(path: str | Path) -> bool:
+    """True when ``path`` is an Ink Studio file holding an upscaler (not a painting model)."""
+    try:
+        return read_ink_metadata(path).get("kind") == "upscaler"
+    except CheckpointError:
+        return False
 
 
 def load_ink_state(path: str | Path) -> dict[str, torch.Tensor]:

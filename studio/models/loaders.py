@@ -309,6 +309,8 @@ def _inspect_diffusers_unet(path: Path, config_path: Path, scheduler_dir: Path |
 
 def _inspect_inkfile(path: Path) -> ModelSpec:
     meta = inkfile.read_ink_metadata(path)
+    if meta["kind"] == "upscaler":
+        raise CheckpointError(path, "is an ink upscaler, not a painting model (use it with 'inkstudio upscale --upscaler')")
     return ModelSpec(
         path=path,
         format="inkstudio",

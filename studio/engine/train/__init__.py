@@ -18,4 +18,8 @@ def make_trainer(kind: str):  # type: ignore[no-untyped-def]
         from studio.engine.train.gan import GanTrainer
 
         return GanTrainer()
+    if kind == "upscaler":
+        from studio.engine.train.upscaler import UpscalerTrainer
+
+        return UpscalerTrainer()
     raise ValueError(f"unknown training kind {kind!r}")

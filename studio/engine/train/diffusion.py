@@ -57,6 +57,13 @@ PRESETS: dict[str, dict[str, Any]] = {
         down_block_types=("DownBlock2D", "DownBlock2D", "AttnDownBlock2D", "AttnDownBlock2D"),
         up_block_types=("AttnUpBlock2D", "AttnUpBlock2D", "UpBlock2D", "UpBlock2D"),
     ),
+    # the composition model of the two-stage (cascade) default: "small"'s widths at 32 px, where a step
+    # of 32 costs ~1.3 s on one core, with dropout 0.1 against copying ~800 training paintings
+    "base32": dict(
+        block_out_channels=(32, 64, 128, 256), layers_per_block=1, norm_num_groups=16, attention_head_dim=32,
+        down_block_types=("DownBlock2D", "DownBlock2D", "AttnDownBlock2D", "AttnDownBlock2D"),
+        up_block_types=("AttnUpBlock2D", "AttnUpBlock2D", "UpBlock2D", "UpBlock2D"), dropout=0.1,
+    ),
 }
 
 

@@ -39,7 +39,7 @@ EVAL_SEED = 1000
 
 @dataclass
 class TrainOptions:
-    kind: str  # "diffusion" | "gan"
+    kind: str  # "diffusion" | "gan" | "upscaler"
     data: Path
     out: Path
     style: str = "all"
@@ -135,8 +135,13 @@ def run_training(
     accelerator = Accelerator()
     _set_threads(opts.threads)  # Accelerate may set its own default
     styles = opts.styles()
-    data = TrainingData(opts.data, opts.resolution, styles, cache_dir=opts.cache_dir, limit=opts.limit_images)
-    log(f"data: {data.describe()} at {opts.resolution}px (cache {opts.resolution * 2}px)")
+    make_data = getattr(trainer, "make_data", None)
+    if make_data is not None:  # a trainer with data of its own (the upscaler's crops)
+        data = make_data(opts, styles)
+        log(f"data: {data.describe()}")
+    else:
+        data = TrainingData(opts.data, opts.resolution, styles, cache_dir=opts.cache_dir, limit=opts.limit_images)
+        log(f"data: {data.describe()} at {opts.resolution}px (cache {opts.resolution * 2}px)")
     torch.manual_seed(opts.seed)
     trainer.setup(accelerator, opts, styles)
     recipe = trainer.describe()
@@ -207,7 +212,11 @@ def run_training(
         latest = trainer.export(work / "latest.safetensors", _provenance(opts, step, now_wall, data, None, phases, recipe))
         checkpoints += 1
         evaluate = opts.eval_count > 0 and (checkpoints % max(1, opts.eval_every) == 0 or final_pass)
-        entry.update(_evaluate(latest, opts, styles, work, step, swd=evaluate))
+        own_evaluate = getattr(trainer, "evaluate", None)
+        if own_evaluate is not None:
+            entry.update(own_evaluate(latest, opts, work, step, evaluate))
+        else:
+            entry.update(_evaluate(latest, opts, styles, work, step, swd=evaluate))
         swd_mean = entry.get("swd_mean")
         if swd_mean is not None and (best is None or swd_mean <= best):
             best = swd_mean

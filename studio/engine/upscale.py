@@ -1,0 +1,77 @@
+"""Upscaling paintings: the learned ink upscaler (:mod:`studio.models.inkupscaler`) or Lanczos.
+
+The ink upscaler doubles a painting per pass (×2, ×4 = two passes, ×8 = three). Its texture noise
+is drawn from the painting's seed — one generator per painting, seeded ``seed + NOISE_OFFSET``, one
+``torch.randn`` of the output shape per pass — and each painting goes through the network alone,
+so an upscaled painting is the same whether it was made in a batch or by itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PIL import Image
+
+from studio.errors import StudioError
+from studio.models.inkupscaler import LoadedUpscaler, level_for
+
+SCALES = (2, 4, 8)
+METHODS = ("ink", "lanczos")
+NOISE_OFFSET = 0x1C0FFEE  # keeps the texture noise apart from the painting's starting noise (same seed)
+MAX_SEED = 2**64 - 1
+
+
+def passes_for(scale: int) -> int:
+    """How many ×2 passes make ``scale`` (2, 4 or 8)."""
+    if scale not in SCALES:
+        raise StudioError(f"--scale must be one of {', '.join(map(str, SCALES))}, not {scale}")
+    return {2: 1, 4: 2, 8: 3}[scale]
+
+
+def texture_generator(seed: int) -> torch.Generator:
+    return torch.Generator("cpu").manual_seed((int(seed) + NOISE_OFFSET) % MAX_SEED)
+
+
+@torch.no_grad()
+def ink_upscale(upscaler: LoadedUpscaler, images: torch.Tensor, seeds: list[int], passes: int,
+                device: torch.device | str = "cpu", on_pass=None) -> torch.Tensor:  # type: ignore[no-untyped-def]
+    """``images`` (N, 3, H, W) in [-1, 1] → (N, 3, H·2^passes, W·2^passes), one painting at a time.
+
+    ``on_pass(done, total)`` is called after every pass of every painting (for progress bars).
+    """
+    if len(seeds) != len(images):
+        raise ValueError("one seed per image")
+    net = upscaler.net.to(device)
+    out = []
+    total = passes * len(images)
+    done = 0
+    for img, seed in zip(images, seeds):
+        g = texture_generator(seed)
+        x = img[None].float().to(device)
+        for _ in range(passes):
+            h, w = x.shape[-2] * 2, x.shape[-1] * 2
+            noise = torch.randn((1, 1, h, w), generator=g).to(device)
+            level = torch.tensor([level_for(min(h, w))], device=device)
+            x = net(x, noise, level).clamp(-1.0, 1.0)
+            done += 1
+            if on_pass is not None:
+                on_pass(done, total)
+        out.append(x.cpu())
+    return torch.cat(out)
+
+
+def lanczos_upscale_pil(image: Image.Image, scale: int) -> Image.Image:
+    return image.resize((image.width * scale, image.height * scale), Image.Resampling.LANCZOS)
+
+
+def pil_to_model(image: Image.Image) -> torch.Tensor:
+    """An 8-bit RGB image → (1, 3, H, W) float in [-1, 1]."""
+    arr = np.asarray(image.convert("RGB"), dtype=np.float32) / 127.5 - 1.0
+    return torch.from_numpy(arr).permute(2, 0, 1)[None].contiguous()
+
+
+def lanczos_upscale(images: torch.Tensor, scale: int) -> torch.Tensor:
+    """Lanczos ×scale of a float batch in [-1, 1] (through 8-bit PIL images, as the exports are)."""
+    from studio.engine.sampling import to_pil
+
+    return torch.cat([pil_to_model(lanczos_upscale_pil(im, scale)) for im in to_pil(images)])
