@@ -24,13 +24,17 @@ def paint_set(
     size: int | None = None,
 ) -> torch.Tensor:
     """``count`` images (seeds seed..seed+count-1, the studio's noise contract) in [-1, 1], float32 CPU."""
+    from studio.engine.upscale import finish_cascade
+
     out = []
+    two_stage = model.upscaler is not None
     for start in range(0, count, batch):
         seeds = list(range(seed + start, seed + min(count, start + batch)))
         if model.kind == "diffusion":
-            out.append(sample_diffusion(model, seeds, style=style, sampler=sampler, steps=steps, size=size))
+            images = sample_diffusion(model, seeds, style=style, sampler=sampler, steps=steps, size=None if two_stage else size)
         else:
-            out.append(sample_gan(model, seeds, style=style))
+            images = sample_gan(model, seeds, style=style)
+        out.append(finish_cascade(model, images, seeds, size) if two_stage else images)
     return torch.cat(out)
 
 

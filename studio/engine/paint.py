@@ -18,6 +18,7 @@ from studio.engine.sampling import (
     sample_gan,
     to_pil,
 )
+from studio.engine.upscale import cascade_meta, cascade_passes, finish_cascade
 from studio.errors import StudioError
 from studio.models.catalog import ModelRecord
 from studio.models.loaders import LoadedModel
@@ -66,6 +67,7 @@ class SeriesProgress:
 def painting_meta(record: ModelRecord, model: LoadedModel, req: PaintRequest, seed: int, size: int) -> dict[str, Any]:
     diffusion = model.kind == "diffusion"
     style = req.style if req.style is not None else (next(iter(model.styles)) if model.styles else None)
+    cascade = cascade_meta(model, size)
     return {
         "model": record.id,
         "model_name": record.name,
@@ -78,6 +80,7 @@ def painting_meta(record: ModelRecord, model: LoadedModel, req: PaintRequest, se
         "steps": req.steps if diffusion else None,
         "eta": req.eta if diffusion else None,
         "size": size,
+        **({"cascade": cascade} if cascade else {}),
         "studio": studio.__version__,
     }
 
@@ -97,6 +100,9 @@ def paint_series(
     if req.batch_size < 1:
         raise StudioError("batch size must be at least 1")
     size = req.size or record.resolution
+    two_stage = model.upscaler is not None
+    if two_stage:
+        cascade_passes(model, size)  # refuse a size it cannot paint before any work
     out: list[Painting] = []
     for start in range(0, req.count, req.batch_size):
         seeds = [req.seed + k for k in range(start, min(req.count, start + req.batch_size))]
@@ -109,10 +115,12 @@ def paint_series(
         if model.kind == "diffusion":
             images = sample_diffusion(
                 model, seeds, style=req.style, sampler=req.sampler, steps=req.steps, eta=req.eta,
-                size=req.size, cancel=cancel, on_step=step_cb if on_progress else None,
+                size=None if two_stage else req.size, cancel=cancel, on_step=step_cb if on_progress else None,
             )
         else:
             images = sample_gan(model, seeds, style=req.style, cancel=cancel)
+        if two_stage:
+            images = finish_cascade(model, images, seeds, size)
         pils = to_pil(images)
         for k, (seed, im) in enumerate(zip(seeds, pils)):
             if im.size != (size, size):

@@ -8,6 +8,8 @@ so an upscaled painting is the same whether it was made in a batch or by itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 from PIL import Image
@@ -19,6 +21,7 @@ SCALES = (2, 4, 8)
 METHODS = ("ink", "lanczos")
 NOISE_OFFSET = 0x1C0FFEE  # keeps the texture noise apart from the painting's starting noise (same seed)
 MAX_SEED = 2**64 - 1
+MAX_PASSES = 4  # studio.models.loaders.MAX_CASCADE_PASSES: a two-stage model paints up to base × 16
 
 
 def passes_for(scale: int) -> int:
@@ -75,3 +78,36 @@ def lanczos_upscale(images: torch.Tensor, scale: int) -> torch.Tensor:
     from studio.engine.sampling import to_pil
 
     return torch.cat([pil_to_model(lanczos_upscale_pil(im, scale)) for im in to_pil(images)])
+
+
+def cascade_passes(model: Any, size: int | None) -> int:
+    """How many ×2 passes a two-stage ``model`` needs for a painting of ``size`` px (None: its default).
+
+    Its base paints ``model.spec.resolution`` px; every pass of the upscaler doubles that, so only
+    base × 2^k is a size it can paint — any other size is refused, never resized silently.
+    """
+    if model.upscaler is None:
+        return 0
+    base = int(model.spec.resolution)
+    target = int(size or model.cascade_size or base)
+    sizes = [base * 2**k for k in range(MAX_PASSES + 1)]
+    if target not in sizes:
+        raise StudioError(f"size {target} does not suit the two-stage model '{model.spec.name}': "
+                          f"it paints {', '.join(map(str, sizes))} px (its base paints {base}, each upscaler pass doubles)")
+    return sizes.index(target)
+
+
+def finish_cascade(model: Any, images: torch.Tensor, seeds: list[int], size: int | None, on_pass=None) -> torch.Tensor:  # type: ignore[no-untyped-def]
+    """A two-stage model's base paintings (at ``spec.resolution``) taken to ``size`` by its upscaler."""
+    passes = cascade_passes(model, size)
+    if passes == 0:
+        return images
+    return ink_upscale(model.upscaler, images, seeds, passes, device=model.device, on_pass=on_pass)
+
+
+def cascade_meta(model: Any, size: int | None) -> dict[str, Any] | None:
+    """What a PNG records of a two-stage painting's stages (None for one-stage models)."""
+    if model.upscaler is None:
+        return None
+    return {"base_size": int(model.spec.resolution), "passes": cascade_passes(model, size),
+            "upscaler": model.upscaler.path.name}

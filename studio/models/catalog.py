@@ -59,7 +59,8 @@ def record_for(spec: ModelSpec, model_id: str, bundled: bool) -> ModelRecord:
         name=spec.name,
         kind=spec.kind,
         styles=list(spec.styles),
-        resolution=spec.resolution,
+        # what a painting is by default: a two-stage model's finished size, not its base's
+        resolution=int(spec.extra["cascade"]["size"]) if "cascade" in spec.extra else spec.resolution,
         channels=spec.channels,
         path=str(spec.path),
         sha256=weights_sha256(spec.weights_files),

@@ -65,6 +65,13 @@ class LoadedModel:
     scheduler_config: dict[str, Any] | None = None
     _forward: Callable[..., torch.Tensor] | None = None
     size_multiple: int = 1  # diffusion: sizes other than native must be multiples of this
+    upscaler: Any = None  # a two-stage model's LoadedUpscaler (studio.models.inkupscaler); None otherwise
+
+    @property
+    def cascade_size(self) -> int | None:
+        """The size a two-stage model paints by default (its base paints ``spec.resolution``); None otherwise."""
+        cascade = self.spec.extra.get("cascade")
+        return int(cascade["size"]) if cascade else None
 
     @property
     def kind(self) -> str:
@@ -311,6 +318,11 @@ def _inspect_inkfile(path: Path) -> ModelSpec:
     meta = inkfile.read_ink_metadata(path)
     if meta["kind"] == "upscaler":
         raise CheckpointError(path, "is an ink upscaler, not a painting model (use it with 'inkstudio upscale --upscaler')")
+    extra: dict[str, Any] = {"meta": meta}
+    weights = [path]
+    if "cascade" in meta:
+        extra["cascade"] = _cascade_of(path, meta)
+        weights.append(extra["cascade"]["upscaler"])
     return ModelSpec(
         path=path,
         format="inkstudio",
@@ -319,10 +331,34 @@ def _inspect_inkfile(path: Path) -> ModelSpec:
         styles=dict(meta.get("styles", {})),
         resolution=meta["resolution"],
         channels=meta["channels"],
-        weights_files=[path],
+        weights_files=weights,
         card=_card_beside(path) or meta.get("card"),
-        extra={"meta": meta},
+        extra=extra,
     )
+
+
+MAX_CASCADE_PASSES = 4
+
+
+def _cascade_of(path: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    """A two-stage model's second stage: ``"cascade": {"upscaler": FILE beside it, "size": default px}``."""
+    cascade = meta["cascade"]
+    if not isinstance(cascade, dict):
+        raise CheckpointError(path, "metadata 'cascade' must be {'upscaler': file name, 'size': pixels}")
+    name = cascade.get("upscaler")
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        raise CheckpointError(path, f"metadata 'cascade.upscaler' must name a file beside the model, not {name!r}")
+    size = cascade.get("size")
+    base = meta["resolution"]
+    ok_sizes = [base * 2**k for k in range(MAX_CASCADE_PASSES + 1)]
+    if not isinstance(size, int) or isinstance(size, bool) or size not in ok_sizes:
+        raise CheckpointError(path, f"metadata 'cascade.size' must be one of {', '.join(map(str, ok_sizes))}, not {size!r}")
+    upscaler = path.with_name(name)
+    if not upscaler.is_file():
+        raise CheckpointError(path, f"its upscaler {name} is missing (it must lie beside the model)")
+    if not inkfile.is_upscaler(upscaler):
+        raise CheckpointError(path, f"{name} beside it is not an ink upscaler")
+    return {"upscaler": upscaler, "size": size}
 
 
 def _inspect_torch_state(path: Path, state: Any, size: int | None) -> ModelSpec:
@@ -420,20 +456,25 @@ def _load_inkfile(spec: ModelSpec) -> LoadedModel:
     ref = module.state_dict()
     state = {k: v.to(ref[k].dtype) if k in ref and v.is_floating_point() else v for k, v in state.items()}
     module.load_state_dict(state, strict=True)
+    upscaler = None
+    if "cascade" in spec.extra:
+        from studio.models.inkupscaler import load_upscaler
+
+        upscaler = load_upscaler(spec.extra["cascade"]["upscaler"])
     if spec.kind == "diffusion":
         noise_shape: tuple[int, ...] = (spec.channels, spec.resolution, spec.resolution)
         forward = _unet2d_forward(module)
         sched = meta["scheduler"]
         return LoadedModel(
             spec, module, torch.device("cpu"), torch.float32, noise_shape, sched["class"], dict(sched["config"]), forward,
-            size_multiple=_unet2d_multiple(module),
+            size_multiple=_unet2d_multiple(module), upscaler=upscaler,
         )
     nz = int(meta["architecture"]["config"].get("nz", 128))
 
     def gan_forward(z: torch.Tensor, _t: Any, labels: torch.Tensor | None) -> torch.Tensor:
         return module(z, labels)
 
-    return LoadedModel(spec, module, torch.device("cpu"), torch.float32, (nz,), None, None, gan_forward)
+    return LoadedModel(spec, module, torch.device("cpu"), torch.float32, (nz,), None, None, gan_forward, upscaler=upscaler)
 
 
 # ---------------------------------------------------------------------------- DCGAN tutorial

@@ -178,6 +178,7 @@ class UpscalerTrainer:
         self.accelerator, self.opts = accelerator, opts
         self.config = {"width": p["width"], "blocks": p["blocks"], "hr_blocks": p["hr_blocks"], "levels": LEVELS}
         self.ndf = p["ndf"]
+        self.adv_start = int(opts.extra.get("adv_start", ADV_START))
         g = InkUpscaler(**self.config)
         d = PatchDiscriminator(self.ndf)
         self.lr = opts.lr or DEFAULT_LR
@@ -190,7 +191,7 @@ class UpscalerTrainer:
 
     def describe(self) -> str:
         return (f"InkUpscaler preset '{self.opts.preset}' {self.params / 1e6:.2f} M parameters (×2, {LEVELS} levels), "
-                f"patch discriminator {self.d_params / 1e6:.2f} M; Laplacian L1 + {ADV_WEIGHT} hinge from step {ADV_START}, R1 {R1_GAMMA}")
+                f"patch discriminator {self.d_params / 1e6:.2f} M; Laplacian L1 + {ADV_WEIGHT} hinge from step {self.adv_start}, R1 {R1_GAMMA}")
 
     def train_step(self, x: torch.Tensor, labels: torch.Tensor, step: int, generator: torch.Generator) -> dict[str, float]:
         acc = self.accelerator
@@ -200,7 +201,7 @@ class UpscalerTrainer:
         low = degrade(x, generator).to(dev)
         noise = torch.randn((x.shape[0], 1, x.shape[-2], x.shape[-1]), generator=generator).to(dev)
         base = F.interpolate(low, scale_factor=2, mode="bicubic", align_corners=False)
-        adversarial = step >= ADV_START
+        adversarial = step >= self.adv_start
         stats: dict[str, float] = {}
         self.g.train()
         if adversarial:

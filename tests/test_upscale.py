@@ -1,0 +1,221 @@
+"""The ink upscaler and the two-stage (cascade) model: shapes, determinism, metadata, refusals, training."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from conftest import SHANSHUI, pixels, run, save_tiny_diffusion
+from PIL import Image
+
+from studio.engine.pngmeta import read_png_meta, save_png
+from studio.engine.upscale import cascade_passes, ink_upscale, passes_for
+from studio.errors import CheckpointError, StudioError
+from studio.models.inkfile import load_ink_state, read_ink_metadata, save_ink_checkpoint
+from studio.models.inkupscaler import InkUpscaler, LoadedUpscaler, level_for, load_upscaler
+
+
+def _tiny_upscaler(seed: int = 0) -> InkUpscaler:
+    torch.manual_seed(seed)
+    net = InkUpscaler(width=8, blocks=1, hr_blocks=1)
+    # a trained tail is not zero: make the residual (and so the noise) matter
+    torch.nn.init.normal_(net.tail.weight, std=0.2)
+    torch.nn.init.normal_(net.level.weight, std=0.2)
+    return net.eval().requires_grad_(False)
+
+
+def save_tiny_upscaler(path: Path, seed: int = 0) -> Path:
+    net = _tiny_upscaler(seed)
+    return save_ink_checkpoint(path, net.state_dict(), {
+        "kind": "upscaler", "name": "Tiny upscaler", "architecture": {"class": "InkUpscaler", "config": net.config},
+        "styles": {}, "resolution": 64, "channels": 3,
+    })
+
+
+def save_tiny_cascade(folder: Path, size: int = 64) -> Path:
+    """A tiny 16 px diffusion base + a tiny upscaler beside it, bound as one two-stage model."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = save_tiny_diffusion(folder / "base.tmp.safetensors")
+    save_tiny_upscaler(folder / "tiny-upscaler.safetensors")
+    meta = {k: v for k, v in read_ink_metadata(base).items() if k not in ("format", "format_version")}
+    meta["cascade"] = {"upscaler": "tiny-upscaler.safetensors", "size": size}
+    path = save_ink_checkpoint(folder / "tiny-cascade.safetensors", load_ink_state(base), meta)
+    base.unlink()
+    return path
+
+
+def _loaded(net: InkUpscaler) -> LoadedUpscaler:
+    return LoadedUpscaler(net, Path("tiny.safetensors"), {})
+
+
+@pytest.mark.parametrize(("h", "w"), [(5, 7), (16, 16), (24, 40)])
+def test_fully_convolutional_any_shape(h: int, w: int) -> None:
+    up = _loaded(_tiny_upscaler())
+    x = torch.rand(1, 3, h, w) * 2 - 1
+    for passes in (1, 2, 3):
+        y = ink_upscale(up, x, [0], passes)
+        assert y.shape == (1, 3, h * 2**passes, w * 2**passes)
+        assert float(y.min()) >= -1 and float(y.max()) <= 1
+
+
+def test_deterministic_per_seed_and_batch_invariant() -> None:
+    up = _loaded(_tiny_upscaler())
+    x = torch.rand(3, 3, 12, 12) * 2 - 1
+    batch = ink_upscale(up, x, [5, 6, 7], 2)
+    again = ink_upscale(up, x, [5, 6, 7], 2)
+    assert torch.equal(batch, again)
+    alone = torch.cat([ink_upscale(up, x[k : k + 1], [5 + k], 2) for k in range(3)])
+    assert torch.equal(batch, alone)
+    other = ink_upscale(up, x[:1], [99], 2)
+    assert not torch.equal(other, batch[:1])  # the texture comes from the seed
+
+
+def test_untrained_upscaler_is_bicubic() -> None:
+    net = InkUpscaler(width=8, blocks=1).eval()
+    x = torch.rand(1, 3, 8, 8) * 1.6 - 0.8
+    y = net(x, torch.randn(1, 1, 16, 16), torch.tensor([0]))
+    ref = torch.nn.functional.interpolate(x, scale_factor=2, mode="bicubic", align_corners=False)
+    assert torch.allclose(y, ref, atol=1e-6)
+
+
+def test_levels_and_scales() -> None:
+    assert [level_for(s) for s in (64, 128, 256, 512, 1024, 40)] == [0, 1, 2, 3, 3, 0]
+    assert [passes_for(s) for s in (2, 4, 8)] == [1, 2, 3]
+    with pytest.raises(StudioError):
+        passes_for(3)
+
+
+def test_load_upscaler_refuses_bad_files(tmp_path: Path, tiny_diffusion: Path) -> None:
+    good = save_tiny_upscaler(tmp_path / "up.safetensors")
+    assert load_upscaler(good).net.config["width"] == 8
+    with pytest.raises(CheckpointError, match="not an ink upscaler"):
+        load_upscaler(tiny_diffusion)
+    junk = tmp_path / "junk.safetensors"
+    junk.write_bytes(b"\x00" * 100)
+    with pytest.raises(CheckpointError):
+        load_upscaler(junk)
+    meta = read_ink_metadata(good)
+    bad = {k: v for k, v in meta.items() if k not in ("format", "format_version")}
+    bad["architecture"] = {"class": "InkUpscaler", "config": {**meta["architecture"]["config"], "width": 10**6}}
+    save_ink_checkpoint(tmp_path / "huge.safetensors", load_ink_state(good), bad)
+    with pytest.raises(CheckpointError, match="width"):
+        load_upscaler(tmp_path / "huge.safetensors")
+
+
+def _painting(path: Path, size: int = 20, seed: int = 7) -> Path:
+    rng = np.random.default_rng(0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    im = Image.fromarray(rng.integers(0, 255, (size, size + 4, 3), dtype=np.uint8))
+    return save_png(im, {"model": "x", "seed": seed, "size": size}, path)
+
+
+def test_cli_upscale_keeps_metadata_and_records_the_upscale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    up = save_tiny_upscaler(tmp_path / "up.safetensors")
+    src = _painting(tmp_path / "in" / "p.png")
+    code, out, err = run(["upscale", str(src), "--scale", "4", "--upscaler", str(up), "--out", str(tmp_path / "out")], capsys)
+    assert code == 0, err
+    made = tmp_path / "out" / "p-x4.png"
+    assert Image.open(made).size == (24 * 4, 20 * 4)
+    meta = read_png_meta(made)
+    assert meta["seed"] == 7 and meta["model"] == "x"
+    assert meta["upscaled"] == [{"method": "ink", "scale": 4, "upscaler": "Tiny upscaler", "seed": 7, "from_size": [24, 20]}]
+    # the same painting upscaled again: the same pixels (its seed seeds the texture)
+    code, _, _ = run(["upscale", str(tmp_path / "in"), "--scale", "4", "--upscaler", str(up), "--out", str(tmp_path / "again")], capsys)
+    assert code == 0
+    assert np.array_equal(pixels(made), pixels(tmp_path / "again" / "p-x4.png"))
+    # Lanczos, and a plain image without settings
+    Image.new("RGB", (10, 6), (200, 190, 170)).save(tmp_path / "plain.jpg")
+    code, _, err = run(["upscale", str(tmp_path / "plain.jpg"), "--scale", "2", "--method", "lanczos", "--out", str(tmp_path / "l")], capsys)
+    assert code == 0, err
+    assert read_png_meta(tmp_path / "l" / "plain-x2.png")["upscaled"][0]["method"] == "lanczos"
+
+
+def test_cli_upscale_bad_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _painting(tmp_path / "p.png")
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"not safetensors at all")
+    for args, needle in [
+        ([str(src), "--upscaler", str(bad)], "bad.safetensors"),
+        ([str(tmp_path / "missing.png")], "no such file"),
+        ([str(src), "--method", "lanczos", "--upscaler", str(bad)], "--upscaler is for --method ink"),
+    ]:
+        code, out, err = run(["upscale", *args, "--out", str(tmp_path / "o")], capsys)
+        assert code == 1, err
+        assert needle in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    (tmp_path / "text.png").write_text("hello")
+    code, _, err = run(["upscale", str(tmp_path / "text.png"), "--upscaler", str(save_tiny_upscaler(tmp_path / "u.safetensors")),
+                        "--out", str(tmp_path / "o2")], capsys)
+    assert code == 1 and "Traceback" not in err
+
+
+def test_cascade_paints_its_size_identically_in_batches_and_from_its_png(tmp_path: Path, bundled_dir: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    model = save_tiny_cascade(bundled_dir)
+    code, out, err = run(["models"], capsys)
+    assert "tiny-cascade" in out and "64px" in out and "tiny-upscaler" not in out + err  # the upscaler is part of it
+    code, _, err = run(["generate", "--model", "tiny-cascade", "--seed", "3", "--count", "4", "--batch", "4", "--steps", "3",
+                        "--out", str(tmp_path / "b4")], capsys)
+    assert code == 0, err
+    code, _, err = run(["generate", "--model", "tiny-cascade", "--seed", "5", "--count", "1", "--steps", "3",
+                        "--out", str(tmp_path / "b1")], capsys)
+    assert code == 0, err
+    alone = tmp_path / "b1" / "tiny-cascade-light-0000000005.png"
+    batched = tmp_path / "b4" / "tiny-cascade-light-0000000005.png"
+    assert Image.open(alone).size == (64, 64)
+    assert np.array_equal(pixels(alone), pixels(batched))
+    meta = read_png_meta(alone)
+    assert meta["size"] == 64 and meta["cascade"] == {"base_size": 16, "passes": 2, "upscaler": "tiny-upscaler.safetensors"}
+    code, _, err = run(["generate", "--from", str(alone), "--out", str(tmp_path / "again")], capsys)
+    assert code == 0, err
+    assert np.array_equal(pixels(alone), pixels(tmp_path / "again" / alone.name))
+    # --size stops early or adds a pass; other sizes are refused with the ones it can paint
+    code, _, err = run(["generate", "--model", str(model), "--size", "32", "--steps", "2", "--out", str(tmp_path / "s32")], capsys)
+    assert code == 0, err
+    assert Image.open(next((tmp_path / "s32").glob("*.png"))).size == (32, 32)
+    code, _, err = run(["generate", "--model", str(model), "--size", "48", "--steps", "2", "--out", str(tmp_path / "s48")], capsys)
+    assert code == 1 and "16, 32, 64" in err
+
+
+def test_cascade_refuses_a_missing_or_wrong_upscaler(tmp_path: Path) -> None:
+    from studio.models.loaders import inspect_checkpoint, load_checkpoint
+
+    model = save_tiny_cascade(tmp_path / "m")
+    loaded = load_checkpoint(model)
+    assert loaded.upscaler is not None and loaded.cascade_size == 64 and cascade_passes(loaded, None) == 2
+    (tmp_path / "m" / "tiny-upscaler.safetensors").unlink()
+    with pytest.raises(CheckpointError, match="upscaler tiny-upscaler.safetensors is missing"):
+        inspect_checkpoint(model)
+    save_tiny_diffusion(tmp_path / "m" / "tiny-upscaler.safetensors")
+    with pytest.raises(CheckpointError, match="not an ink upscaler"):
+        inspect_checkpoint(model)
+
+
+@pytest.mark.skipif(not SHANSHUI.is_dir(), reason="shanshui dataset not present")
+def test_upscaler_training_resumes_exactly_and_exports(tmp_path: Path) -> None:
+    from studio.engine.train import TrainOptions, make_trainer, run_training
+    from studio.engine.train.state import load_state
+
+    data = tmp_path / "paintings"
+    data.mkdir()
+    for name in ["0_of_3_in_013-a.jpg", "0_of_3_in_029-a.jpg", "0_of_3_in_003-a.jpg", "0_of_3_in_012-a.jpg"]:
+        shutil.copyfile(SHANSHUI / name, data / name)
+
+    def opts(name: str, steps: int, resume: bool = False) -> TrainOptions:
+        return TrainOptions(kind="upscaler", data=data, out=tmp_path / name, steps=steps, resume=resume, batch=2, preset="tiny",
+                            seed=1, checkpoint_minutes=1e6, eval_count=0, cache_dir=None, extra={"adv_start": 1})
+
+    quiet = lambda s: None  # noqa: E731
+    run_training(make_trainer("upscaler"), opts("a.safetensors", 4), log=quiet)
+    run_training(make_trainer("upscaler"), opts("b.safetensors", 2), log=quiet)
+    run_training(make_trainer("upscaler"), opts("b.safetensors", 4, resume=True), log=quiet)
+    a, _ = load_state(tmp_path / "a-train" / "state")
+    b, _ = load_state(tmp_path / "b-train" / "state")
+    for group in ("generator", "discriminator", "ema"):
+        for key in a[group]:
+            assert torch.equal(a[group][key], b[group][key]), (group, key)
+    up = load_upscaler(tmp_path / "a.safetensors")
+    y = ink_upscale(up, torch.zeros(1, 3, 8, 8), [0], 1)
+    assert y.shape == (1, 3, 16, 16)
