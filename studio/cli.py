@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="{model}-{style}-{seed}", help="file name template: {model} {style} {seed} {sampler} {steps}")
     p.add_argument("--out", required=True, help="output folder (created if missing); manifest.json lists its paintings")
     p.add_argument("--sheet", action="store_true", help="also write contact-sheet.png: a grid of the series with seed captions")
-    p.add_argument("--upscale", type=int, choices=(1, 2, 4), default=1, help="upscale on export (Lanczos), recorded in the PNG")
+    p.add_argument("--upscale", type=int, choices=(1, 2, 4), default=1, help="upscale on export, recorded in the PNG")
+    p.add_argument("--upscale-method", choices=("ink", "lanczos"), default="ink",
+                   help="how --upscale enlarges: the learned ink upscaler (default) or Lanczos")
     p.add_argument("--frame", choices=("paper", "scroll"), help="display framing: xuan paper or a hanging scroll (default none)")
     p.add_argument("--seal", action="store_true", help="press the studio seal (印章) into the painting's corner")
     p.add_argument(
@@ -185,12 +187,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from studio.engine.paint import DEFAULT_BATCH, PaintRequest
     from studio.models.loaders import load_checkpoint
 
-    options = ExportOptions(name=args.name, upscale=args.upscale, frame=args.frame, seal=args.seal, sheet=args.sheet)
+    options = ExportOptions(name=args.name, upscale=args.upscale, frame=args.frame, seal=args.seal, sheet=args.sheet,
+                            upscale_method=args.upscale_method)
     if args.from_image is not None:
         # the PNG decides what is painted; --model only says where its model is, --device where to paint
         given = [flag for flag, value in (("--seed", args.seed), ("--style", args.style), ("--size", args.size)) if value is not None]
         given += [flag for flag, used in (("--count", args.count != 1), ("--upscale", args.upscale != 1),
-                                          ("--frame", args.frame is not None), ("--seal", args.seal)) if used]
+                                          ("--frame", args.frame is not None), ("--seal", args.seal),
+                                          ("--upscale-method", args.upscale_method != "ink")) if used]
         if given:
             raise StudioError(f"--from repaints the painting as it was: drop {', '.join(given)}")
         meta = read_settings(args.from_image)

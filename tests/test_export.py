@@ -201,7 +201,7 @@ def test_upscale_sizes_and_lanczos(tiny_diffusion: Path, tmp_path: Path, capsys,
     base_dir, up_dir = tmp_path / "base", tmp_path / f"x{factor}"
     run(["generate", "--model", str(tiny_diffusion), "--seed", "2", "--steps", "2", "--out", str(base_dir)], capsys)
     code, _, err = run(["generate", "--model", str(tiny_diffusion), "--seed", "2", "--steps", "2", "--upscale", str(factor),
-                        "--out", str(up_dir)], capsys)
+                        "--upscale-method", "lanczos", "--out", str(up_dir)], capsys)
     assert code == 0, err
     (base,) = base_dir.glob("*.png")
     (up,) = up_dir.glob("*.png")
@@ -213,7 +213,7 @@ def test_upscale_sizes_and_lanczos(tiny_diffusion: Path, tmp_path: Path, capsys,
 
 
 def test_framing_sizes_and_seal(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    common = ["--model", str(tiny_diffusion), "--seed", "9", "--steps", "2", "--upscale", "4"]
+    common = ["--model", str(tiny_diffusion), "--seed", "9", "--steps", "2", "--upscale", "4", "--upscale-method", "lanczos"]
     shots = {}
     for label, extra in {"bare": [], "paper": ["--frame", "paper"], "scroll": ["--frame", "scroll"], "seal": ["--seal"],
                          "scroll-seal": ["--frame", "scroll", "--seal"]}.items():
@@ -237,7 +237,7 @@ def test_framing_sizes_and_seal(tiny_diffusion: Path, tmp_path: Path, capsys) ->
     assert diff.sum() > 20 and ys.min() >= 32 and xs.min() >= 32  # the seal is pressed in the lower right only
     assert (sealed[diff][:, 0] >= sealed[diff][:, 2]).mean() > 0.8  # and it is red
     assert pixels(shots["scroll-seal"]).shape == scroll.shape
-    assert read_png_meta(shots["scroll-seal"])["export"] == {"upscale": 4, "frame": "scroll", "seal": True}
+    assert read_png_meta(shots["scroll-seal"])["export"] == {"upscale": 4, "frame": "scroll", "seal": True, "upscale_method": "lanczos"}
 
 
 def test_a_painting_named_like_the_contact_sheet_is_refused(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

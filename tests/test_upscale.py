@@ -219,3 +219,34 @@ def test_upscaler_training_resumes_exactly_and_exports(tmp_path: Path) -> None:
     up = load_upscaler(tmp_path / "a.safetensors")
     y = ink_upscale(up, torch.zeros(1, 3, 8, 8), [0], 1)
     assert y.shape == (1, 3, 16, 16)
+
+
+def test_export_upscale_uses_the_ink_upscaler_and_repaints_identically(tiny_diffusion: Path, tmp_path: Path, bundled_dir: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from studio.engine import export
+
+    export._bundled_upscaler.cache_clear()
+    common = ["generate", "--model", str(tiny_diffusion), "--seed", "4", "--steps", "2", "--upscale", "4"]
+    # no ink upscaler installed: Lanczos, and the PNG says so
+    code, _, err = run([*common, "--out", str(tmp_path / "none")], capsys)
+    assert code == 0, err
+    (plain,) = (tmp_path / "none").glob("*.png")
+    assert read_png_meta(plain)["export"]["upscale_method"] == "lanczos"
+    save_tiny_upscaler(bundled_dir / "ink-upscaler.safetensors")
+    export._bundled_upscaler.cache_clear()
+    try:
+        code, _, err = run([*common, "--out", str(tmp_path / "ink")], capsys)
+        assert code == 0, err
+        (inked,) = (tmp_path / "ink").glob("*.png")
+        assert read_png_meta(inked)["export"]["upscale_method"] == "ink"
+        assert Image.open(inked).size == (64, 64)
+        assert not np.array_equal(pixels(inked), pixels(plain))
+        code, _, err = run(["generate", "--from", str(inked), "--out", str(tmp_path / "again")], capsys)
+        assert code == 0, err
+        assert np.array_equal(pixels(inked), pixels(tmp_path / "again" / inked.name))
+        # a Lanczos-finished PNG repaints with Lanczos even now that an ink upscaler is installed
+        code, _, err = run(["generate", "--from", str(plain), "--out", str(tmp_path / "old")], capsys)
+        assert code == 0, err
+        assert np.array_equal(pixels(plain), pixels(tmp_path / "old" / plain.name))
+    finally:
+        export._bundled_upscaler.cache_clear()

@@ -65,10 +65,49 @@ class ExportOptions:
     frame: str | None = None
     seal: bool = False
     sheet: bool = False
+    upscale_method: str = "ink"  # the learned ink upscaler; "lanczos" as before it existed
 
     def finishing(self) -> dict[str, Any]:
         """What goes into each painting's metadata so a reproduction finishes it the same way."""
-        return {"upscale": self.upscale, "frame": self.frame, "seal": self.seal}
+        out: dict[str, Any] = {"upscale": self.upscale, "frame": self.frame, "seal": self.seal}
+        if self.upscale > 1:
+            out["upscale_method"] = self.upscale_method
+        return out
+
+
+def resolve_upscale_method(model: LoadedModel, options: ExportOptions) -> ExportOptions:
+    """``options`` with the upscale method that will really be used: "ink" needs an ink upscaler (the
+    model's own second stage, or the bundled one); without one it is "lanczos", and the metadata says so."""
+    if options.upscale <= 1 or options.upscale_method != "ink":
+        return options
+    if model.upscaler is not None or _bundled_upscaler() is not None:
+        return options
+    return replace(options, upscale_method="lanczos")
+
+
+@lru_cache(maxsize=1)
+def _bundled_upscaler() -> Any:
+    from studio.config import paths
+    from studio.models.inkupscaler import load_upscaler
+
+    path = paths.bundled_models_dir() / "ink-upscaler.safetensors"
+    return load_upscaler(path) if path.is_file() else None
+
+
+def finish_painting(model: LoadedModel, painting: Painting, options: ExportOptions) -> Image.Image:
+    """Upscale (ink or Lanczos), seal and frame one painting as ``options`` say, in that order."""
+    image = painting.image
+    upscale_by = options.upscale
+    if options.upscale > 1 and options.upscale_method == "ink":
+        from studio.engine.sampling import to_pil
+        from studio.engine.upscale import ink_upscale, passes_for, pil_to_model
+
+        upscaler = model.upscaler or _bundled_upscaler()
+        if upscaler is None:
+            raise StudioError("the ink upscaler is not installed (models/ink-upscaler.safetensors); use the Lanczos method")
+        big = ink_upscale(upscaler, pil_to_model(image), [painting.seed], passes_for(options.upscale), device=model.device)
+        image, upscale_by = to_pil(big)[0], 1
+    return framing.finish(image, upscale_by=upscale_by, frame=options.frame, seal=options.seal)
 
 
 @dataclass(frozen=True)
@@ -273,6 +312,7 @@ def export_series(
     except OSError as exc:
         raise StudioError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
     sweep_stale_parts(out)  # what a killed export into this folder left behind (the window's exports too)
+    options = resolve_upscale_method(model, options)
     manifest = Manifest(out)
     exported: list[ExportedPainting] = []
 
@@ -283,7 +323,7 @@ def export_series(
             "device": model.device.type,
             "export": options.finishing(),
         }
-        image = framing.finish(p.image, upscale_by=options.upscale, frame=options.frame, seal=options.seal)
+        image = finish_painting(model, p, options)
         name = file_name(options.name, meta)
         path = save_png(image, meta, out / name)
         manifest.add(name, meta)
@@ -391,6 +431,8 @@ def reproduction_request(meta: dict[str, Any], options: ExportOptions = ExportOp
         upscale=int(finishing.get("upscale") or 1),
         frame=frame if frame in framing.FRAMES else None,
         seal=bool(finishing.get("seal")),
+        # paintings exported before the ink upscaler existed were enlarged with Lanczos
+        upscale_method="ink" if finishing.get("upscale_method") == "ink" else "lanczos",
     )
     return req, options
 
@@ -403,4 +445,4 @@ def repaint(model: LoadedModel, record: ModelRecord, meta: dict[str, Any], *, ca
     """
     req, options = reproduction_request(meta)
     (painting,) = paint_series(model, record, req, cancel=cancel)
-    return framing.finish(painting.image, upscale_by=options.upscale, frame=options.frame, seal=options.seal)
+    return finish_painting(model, painting, options)
