@@ -250,3 +250,19 @@ def test_export_upscale_uses_the_ink_upscaler_and_repaints_identically(tiny_diff
         assert np.array_equal(pixels(plain), pixels(tmp_path / "old" / plain.name))
     finally:
         export._bundled_upscaler.cache_clear()
+
+
+def test_trajectory_of_a_cascade_shows_the_upscaler_stages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from studio.engine.classroom import denoising_trajectory, filmstrip
+    from studio.models.loaders import load_checkpoint
+
+    path = save_tiny_cascade(tmp_path / "m")
+    traj = denoising_trajectory(load_checkpoint(path), 5, style="dark", steps=3)
+    assert [im.size for im in traj.stages] == [(32, 32), (64, 64)]
+    assert np.array_equal(np.asarray(traj.stages[-1]), np.asarray(traj.painting))
+    assert traj.frames[-1].x_t.size == (16, 16)  # the base's denoising
+    code, _, err = run(["generate", "--model", str(path), "--seed", "5", "--style", "dark", "--steps", "3", "--out", str(tmp_path / "g")], capsys)
+    assert code == 0, err
+    assert np.array_equal(pixels(next((tmp_path / "g").glob("*.png"))), np.asarray(traj.painting.convert("RGB")))
+    strip = filmstrip(traj)
+    assert strip.height >= 64 and strip.width > 64 + 32

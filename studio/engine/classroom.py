@@ -59,6 +59,8 @@ class Trajectory:
     sampler: str
     steps: int
     style: str | None
+    # a two-stage model: the painting after each upscaler pass (the last one is ``painting``)
+    stages: tuple[Image.Image, ...] = ()
 
 
 def frame_steps(steps: int, every: int) -> list[int]:
@@ -104,10 +106,17 @@ def denoising_trajectory(
             if on_frame is not None:
                 on_frame(frame)
 
+    two_stage = model.upscaler is not None
     final = sample_diffusion(
-        model, [seed], style=style, sampler=sampler, steps=steps, eta=eta, size=size, cancel=cancel, on_step=on_step
+        model, [seed], style=style, sampler=sampler, steps=steps, eta=eta, size=None if two_stage else size, cancel=cancel,
+        on_step=on_step,
     )
-    return Trajectory(frames, to_pil(final)[0], seed, sampler, steps, style)
+    stages: list[Image.Image] = []
+    if two_stage:
+        from studio.engine.upscale import finish_cascade
+
+        final = finish_cascade(model, final, [seed], size, on_stage=lambda k, x: stages.append(to_pil(x)[0]))
+    return Trajectory(frames, to_pil(final)[0], seed, sampler, steps, style, tuple(stages))
 
 
 def _cell_scale(size: tuple[int, int], minimum: int = 96) -> int:
@@ -135,8 +144,9 @@ def filmstrip_layout(traj: Trajectory) -> tuple[Image.Image, StripLayout]:
     labels = ("x_t 噪声", "x0 预测")
     label_w = max(font.getbbox(text)[2] for text in labels) + 2 * pad
     n = len(traj.frames)
-    width = label_w + n * (cw + pad) + pad
-    height = pad + line + 2 * (ch + pad) + line
+    stages_w = sum(im.width + pad for im in traj.stages)
+    width = label_w + n * (cw + pad) + pad + stages_w
+    height = pad + line + max(2 * (ch + pad), max((im.height + pad for im in traj.stages), default=0)) + line
     strip = Image.new("RGB", (width, height), (246, 242, 232))
     draw = ImageDraw.Draw(strip)
     title = f"seed {traj.seed} · {traj.sampler} · {traj.steps} steps" + (f" · {traj.style}" if traj.style else "")
@@ -152,6 +162,12 @@ def filmstrip_layout(traj: Trajectory) -> tuple[Image.Image, StripLayout]:
             strip.paste(big, (x, row_y[row]))
             boxes.append((x, row_y[row], x + cw, row_y[row] + ch))
         draw.text((x + cw // 2, row_y[1] + ch + 3), f"{frame.step}/{frame.total}", font=font, fill=(40, 40, 40), anchor="ma")
+    # a two-stage model's upscaler passes, each at its own pixel size
+    x = label_w + n * (cw + pad) + pad
+    for im in traj.stages:
+        strip.paste(im.convert("RGB"), (x, row_y[0]))
+        draw.text((x + im.width // 2, row_y[0] + im.height + 3), f"×2 → {im.width}px", font=font, fill=(40, 40, 40), anchor="ma")
+        x += im.width + pad
     return strip, StripLayout(scale, x_t_boxes, x0_boxes)
 
 

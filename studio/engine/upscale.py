@@ -37,10 +37,11 @@ def texture_generator(seed: int) -> torch.Generator:
 
 @torch.no_grad()
 def ink_upscale(upscaler: LoadedUpscaler, images: torch.Tensor, seeds: list[int], passes: int,
-                device: torch.device | str = "cpu", on_pass=None) -> torch.Tensor:  # type: ignore[no-untyped-def]
+                device: torch.device | str = "cpu", on_pass=None, on_stage=None) -> torch.Tensor:  # type: ignore[no-untyped-def]
     """``images`` (N, 3, H, W) in [-1, 1] → (N, 3, H·2^passes, W·2^passes), one painting at a time.
 
-    ``on_pass(done, total)`` is called after every pass of every painting (for progress bars).
+    ``on_pass(done, total)`` is called after every pass of every painting (for progress bars);
+    ``on_stage(index, image)`` with each painting's result after every pass (the Classroom's stages).
     """
     if len(seeds) != len(images):
         raise ValueError("one seed per image")
@@ -57,6 +58,8 @@ def ink_upscale(upscaler: LoadedUpscaler, images: torch.Tensor, seeds: list[int]
             level = torch.tensor([level_for(min(h, w))], device=device)
             x = net(x, noise, level).clamp(-1.0, 1.0)
             done += 1
+            if on_stage is not None:
+                on_stage(len(out), x.cpu())
             if on_pass is not None:
                 on_pass(done, total)
         out.append(x.cpu())
@@ -97,12 +100,13 @@ def cascade_passes(model: Any, size: int | None) -> int:
     return sizes.index(target)
 
 
-def finish_cascade(model: Any, images: torch.Tensor, seeds: list[int], size: int | None, on_pass=None) -> torch.Tensor:  # type: ignore[no-untyped-def]
+def finish_cascade(model: Any, images: torch.Tensor, seeds: list[int], size: int | None, on_pass=None,  # type: ignore[no-untyped-def]
+                   on_stage=None) -> torch.Tensor:
     """A two-stage model's base paintings (at ``spec.resolution``) taken to ``size`` by its upscaler."""
     passes = cascade_passes(model, size)
     if passes == 0:
         return images
-    return ink_upscale(model.upscaler, images, seeds, passes, device=model.device, on_pass=on_pass)
+    return ink_upscale(model.upscaler, images, seeds, passes, device=model.device, on_pass=on_pass, on_stage=on_stage)
 
 
 def cascade_meta(model: Any, size: int | None) -> dict[str, Any] | None:
