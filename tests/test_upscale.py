@@ -223,9 +223,9 @@ def test_upscaler_training_resumes_exactly_and_exports(tmp_path: Path) -> None:
 
 def test_export_upscale_uses_the_ink_upscaler_and_repaints_identically(tiny_diffusion: Path, tmp_path: Path, bundled_dir: Path,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    from studio.engine import export
+    from studio.engine import upscale as upscale_module
 
-    export._bundled_upscaler.cache_clear()
+    upscale_module._BUNDLED.clear()
     common = ["generate", "--model", str(tiny_diffusion), "--seed", "4", "--steps", "2", "--upscale", "4"]
     # no ink upscaler installed: Lanczos, and the PNG says so
     code, _, err = run([*common, "--out", str(tmp_path / "none")], capsys)
@@ -233,7 +233,7 @@ def test_export_upscale_uses_the_ink_upscaler_and_repaints_identically(tiny_diff
     (plain,) = (tmp_path / "none").glob("*.png")
     assert read_png_meta(plain)["export"]["upscale_method"] == "lanczos"
     save_tiny_upscaler(bundled_dir / "ink-upscaler.safetensors")
-    export._bundled_upscaler.cache_clear()
+    upscale_module._BUNDLED.clear()
     try:
         code, _, err = run([*common, "--out", str(tmp_path / "ink")], capsys)
         assert code == 0, err
@@ -249,7 +249,7 @@ def test_export_upscale_uses_the_ink_upscaler_and_repaints_identically(tiny_diff
         assert code == 0, err
         assert np.array_equal(pixels(plain), pixels(tmp_path / "old" / plain.name))
     finally:
-        export._bundled_upscaler.cache_clear()
+        upscale_module._BUNDLED.clear()
 
 
 def test_trajectory_of_a_cascade_shows_the_upscaler_stages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -266,3 +266,31 @@ def test_trajectory_of_a_cascade_shows_the_upscaler_stages(tmp_path: Path, capsy
     assert np.array_equal(pixels(next((tmp_path / "g").glob("*.png"))), np.asarray(traj.painting.convert("RGB")))
     strip = filmstrip(traj)
     assert strip.height >= 64 and strip.width > 64 + 32
+
+
+def test_one_stage_model_sizes_are_upscaled_by_the_bundled_upscaler_or_refused(tiny_diffusion: Path, tmp_path: Path,
+                                                                              bundled_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from studio.engine import upscale as upscale_module
+
+    upscale_module._BUNDLED.clear()
+    common = ["generate", "--model", str(tiny_diffusion), "--seed", "2", "--steps", "2"]
+    try:
+        code, _, err = run([*common, "--size", "32", "--out", str(tmp_path / "none")], capsys)
+        assert code == 1 and "16 px" in err and "ink upscaler" in err and len(err.strip().splitlines()) == 1
+        save_tiny_upscaler(bundled_dir / "ink-upscaler.safetensors")
+        upscale_module._BUNDLED.clear()
+        code, _, err = run([*common, "--size", "32", "--out", str(tmp_path / "x2")], capsys)
+        assert code == 0, err
+        (made,) = (tmp_path / "x2").glob("*.png")
+        assert Image.open(made).size == (32, 32)
+        meta = read_png_meta(made)
+        assert meta["size"] == 32 and meta["cascade"] == {"base_size": 16, "passes": 1, "upscaler": "ink-upscaler.safetensors"}
+        code, _, err = run(["generate", "--from", str(made), "--out", str(tmp_path / "again")], capsys)
+        assert code == 0, err
+        assert np.array_equal(pixels(made), pixels(tmp_path / "again" / made.name))
+        code, _, err = run([*common, "--size", "24", "--out", str(tmp_path / "odd")], capsys)
+        assert code == 1 and "32, 64" in err
+        code, _, err = run([*common, "--out", str(tmp_path / "own")], capsys)
+        assert code == 0 and "cascade" not in read_png_meta(next((tmp_path / "own").glob("*.png")))
+    finally:
+        upscale_module._BUNDLED.clear()

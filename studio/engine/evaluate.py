@@ -27,14 +27,13 @@ def paint_set(
     from studio.engine.upscale import finish_cascade
 
     out = []
-    two_stage = model.upscaler is not None
     for start in range(0, count, batch):
         seeds = list(range(seed + start, seed + min(count, start + batch)))
         if model.kind == "diffusion":
-            images = sample_diffusion(model, seeds, style=style, sampler=sampler, steps=steps, size=None if two_stage else size)
+            images = sample_diffusion(model, seeds, style=style, sampler=sampler, steps=steps)
         else:
             images = sample_gan(model, seeds, style=style)
-        out.append(finish_cascade(model, images, seeds, size) if two_stage else images)
+        out.append(finish_cascade(model, images, seeds, size))
     return torch.cat(out)
 
 

@@ -85,13 +85,10 @@ def resolve_upscale_method(model: LoadedModel, options: ExportOptions) -> Export
     return replace(options, upscale_method="lanczos")
 
 
-@lru_cache(maxsize=1)
 def _bundled_upscaler() -> Any:
-    from studio.config import paths
-    from studio.models.inkupscaler import load_upscaler
+    from studio.engine.upscale import bundled_upscaler
 
-    path = paths.bundled_models_dir() / "ink-upscaler.safetensors"
-    return load_upscaler(path) if path.is_file() else None
+    return bundled_upscaler()
 
 
 def finish_painting(model: LoadedModel, painting: Painting, options: ExportOptions) -> Image.Image:

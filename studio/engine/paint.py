@@ -18,7 +18,7 @@ from studio.engine.sampling import (
     sample_gan,
     to_pil,
 )
-from studio.engine.upscale import cascade_meta, cascade_passes, finish_cascade
+from studio.engine.upscale import cascade_meta, finish_cascade, size_plan
 from studio.errors import StudioError
 from studio.models.catalog import ModelRecord
 from studio.models.loaders import LoadedModel
@@ -100,9 +100,7 @@ def paint_series(
     if req.batch_size < 1:
         raise StudioError("batch size must be at least 1")
     size = req.size or record.resolution
-    two_stage = model.upscaler is not None
-    if two_stage:
-        cascade_passes(model, size)  # refuse a size it cannot paint before any work
+    upscaler, _ = size_plan(model, size)  # refuses a size it cannot paint before any work
     out: list[Painting] = []
     for start in range(0, req.count, req.batch_size):
         seeds = [req.seed + k for k in range(start, min(req.count, start + req.batch_size))]
@@ -115,16 +113,14 @@ def paint_series(
         if model.kind == "diffusion":
             images = sample_diffusion(
                 model, seeds, style=req.style, sampler=req.sampler, steps=req.steps, eta=req.eta,
-                size=None if two_stage else req.size, cancel=cancel, on_step=step_cb if on_progress else None,
+                cancel=cancel, on_step=step_cb if on_progress else None,
             )
         else:
             images = sample_gan(model, seeds, style=req.style, cancel=cancel)
-        if two_stage:
+        if upscaler is not None:
             images = finish_cascade(model, images, seeds, size)
         pils = to_pil(images)
         for k, (seed, im) in enumerate(zip(seeds, pils)):
-            if im.size != (size, size):
-                im = im.resize((size, size), Image.LANCZOS)
             painting = Painting(im, seed, start + k, painting_meta(record, model, req, seed, size))
             out.append(painting)
             if on_painting is not None:

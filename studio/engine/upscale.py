@@ -83,6 +83,47 @@ def lanczos_upscale(images: torch.Tensor, scale: int) -> torch.Tensor:
     return torch.cat([pil_to_model(lanczos_upscale_pil(im, scale)) for im in to_pil(images)])
 
 
+def bundled_upscaler() -> LoadedUpscaler | None:
+    """The ink upscaler shipped in models/ (loaded once), or None when it is not installed."""
+    from studio.config import paths
+
+    path = paths.bundled_models_dir() / BUNDLED_NAME
+    key = str(path)
+    if key not in _BUNDLED:
+        from studio.models.inkupscaler import load_upscaler
+
+        _BUNDLED.clear()
+        _BUNDLED[key] = load_upscaler(path) if path.is_file() else None
+    return _BUNDLED[key]
+
+
+BUNDLED_NAME = "ink-upscaler.safetensors"
+_BUNDLED: dict[str, LoadedUpscaler | None] = {}
+
+
+def size_plan(model: Any, size: int | None) -> tuple[LoadedUpscaler | None, int]:
+    """Which upscaler and how many ×2 passes make a painting of ``size`` px (None: the model's default).
+
+    A two-stage model doubles its base with its own upscaler. A one-stage model paints its own size;
+    its size × 2, × 4, … are made by the bundled ink upscaler when it is installed. Any other size
+    is refused — a model is never run or resized at a size it was not made for without saying so.
+    """
+    if model.upscaler is not None:
+        return model.upscaler, cascade_passes(model, size)
+    native = int(model.spec.resolution)
+    target = int(size or native)
+    if target == native:
+        return None, 0
+    upscaler = bundled_upscaler()
+    sizes = [native * 2**k for k in range(MAX_PASSES + 1)]
+    if upscaler is not None and target in sizes:
+        return upscaler, sizes.index(target)
+    hint = (f"; with the ink upscaler it also paints {', '.join(map(str, sizes[1:]))}" if upscaler is not None
+            else "; larger sizes need the ink upscaler (models/ink-upscaler.safetensors)")
+    raise StudioError(f"size {target} is not what '{model.spec.name}' paints: it paints {native} px{hint} "
+                      "(export --upscale enlarges any painting)")
+
+
 def cascade_passes(model: Any, size: int | None) -> int:
     """How many ×2 passes a two-stage ``model`` needs for a painting of ``size`` px (None: its default).
 
@@ -102,16 +143,16 @@ def cascade_passes(model: Any, size: int | None) -> int:
 
 def finish_cascade(model: Any, images: torch.Tensor, seeds: list[int], size: int | None, on_pass=None,  # type: ignore[no-untyped-def]
                    on_stage=None) -> torch.Tensor:
-    """A two-stage model's base paintings (at ``spec.resolution``) taken to ``size`` by its upscaler."""
-    passes = cascade_passes(model, size)
-    if passes == 0:
+    """Paintings at the model's own size (``spec.resolution``) taken to ``size`` (see :func:`size_plan`)."""
+    upscaler, passes = size_plan(model, size)
+    if upscaler is None or passes == 0:
         return images
-    return ink_upscale(model.upscaler, images, seeds, passes, device=model.device, on_pass=on_pass, on_stage=on_stage)
+    return ink_upscale(upscaler, images, seeds, passes, device=model.device, on_pass=on_pass, on_stage=on_stage)
 
 
 def cascade_meta(model: Any, size: int | None) -> dict[str, Any] | None:
-    """What a PNG records of a two-stage painting's stages (None for one-stage models)."""
-    if model.upscaler is None:
+    """What a PNG records of an upscaled painting's stages (None when the model painted it at its own size)."""
+    upscaler, passes = size_plan(model, size)
+    if upscaler is None:
         return None
-    return {"base_size": int(model.spec.resolution), "passes": cascade_passes(model, size),
-            "upscaler": model.upscaler.path.name}
+    return {"base_size": int(model.spec.resolution), "passes": passes, "upscaler": upscaler.path.name}
