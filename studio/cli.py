@@ -215,6 +215,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
         )
     if model.styles and req.style is not None:
         model.labels_for(req.style, 1)  # validate before any work
+    from studio.engine.upscale import size_plan
+
+    size_plan(model, req.size or record.resolution)  # a size it cannot paint is refused before any work
     diffusion = model.kind == "diffusion"
     per_image = req.steps if diffusion else 1
     bar = _progress_bar(req.count * per_image, f"{record.id} {device.label}")
