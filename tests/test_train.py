@@ -167,3 +167,30 @@ def test_minibatch_std_sees_a_collapsed_generator() -> None:
     plain = DCDiscriminator(ndf=8, resolution=16, num_classes=2, norm="none", mbstd=False)
     with torch.no_grad():
         assert torch.allclose(plain(varied, labels)[:4], plain(varied[:4], labels[:4]), atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["diffusion", "upscaler"])
+def test_a_compact_resume_point_continues_the_run(kind: str, paintings: Path, tmp_path: Path) -> None:
+    """scripts/compact_state.py keeps weights + EMA (fp32) and drops the optimiser moments; --resume re-warms them."""
+    import subprocess
+    import sys
+
+    quiet = lambda s: None  # noqa: E731
+    opts = _opts(kind, paintings, tmp_path / "a.safetensors", 2)
+    run_training(make_trainer(kind), opts, log=quiet)
+    compact = tmp_path / "compact"
+    script = Path(__file__).resolve().parents[1] / "scripts" / "compact_state.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path / "a-train" / "state"), str(compact)], check=True, capture_output=True)
+    groups, info = load_state(compact)
+    assert not any(g.startswith("optimizer") for g in groups) and info["step"] == 2
+    full, _ = load_state(tmp_path / "a-train" / "state")
+    weights = "model" if kind == "diffusion" else "generator"
+    for key, value in full[weights].items():
+        assert torch.equal(groups[weights][key], value) and value.dtype == torch.float32
+    opts_b = _opts(kind, paintings, tmp_path / "b.safetensors", 4, resume=True)
+    opts_b.state = compact
+    resumed = run_training(make_trainer(kind), opts_b, log=quiet)
+    assert resumed.step == 4
+    after, info_after = load_state(compact)
+    assert any(g.startswith("optimizer") for g in after) and info_after["warm_from"] == 2
+    assert any(not torch.equal(after[weights][k], groups[weights][k]) for k in groups[weights])

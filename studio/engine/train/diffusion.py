@@ -113,6 +113,7 @@ class DiffusionTrainer:
         self.params = sum(p.numel() for p in unet.parameters())
         ac = self.scheduler.alphas_cumprod
         self.snr = ac / (1 - ac)
+        self.warm_from = 0  # the step the learning-rate warm-up starts from (later after a compact resume)
         self.weighting = str(opts.extra.get("weighting") or "v")
         if self.weighting not in WEIGHTINGS:
             raise StudioError(f"unknown --weighting {self.weighting!r} (choose from {', '.join(WEIGHTINGS)})")
@@ -130,7 +131,7 @@ class DiffusionTrainer:
         xt = self.scheduler.add_noise(x, noise, t)
         target = self.scheduler.get_velocity(x, noise, t)
         for group in self.optimizer.param_groups:
-            group["lr"] = self.lr * min(1.0, (step + 1) / WARMUP_STEPS)
+            group["lr"] = self.lr * min(1.0, (step + 1 - self.warm_from) / WARMUP_STEPS)
         self.model.train()
         pred = self.model(xt, t.to(acc.device), class_labels=labels).sample
         per_sample = F.mse_loss(pred.float(), target.float(), reduction="none").mean(dim=(1, 2, 3))
@@ -152,7 +153,7 @@ class DiffusionTrainer:
 
     def state_info(self) -> dict[str, Any]:
         _, groups = optimizer_to_flat(self.optimizer)
-        return {"optimizer_groups": groups, "unet_config": self.config, "weighting": self.weighting}
+        return {"optimizer_groups": groups, "unet_config": self.config, "weighting": self.weighting, "warm_from": self.warm_from}
 
     def load_groups(self, groups: dict[str, dict[str, torch.Tensor]], info: dict[str, Any]) -> None:
         saved = info.get("unet_config")
@@ -166,7 +167,11 @@ class DiffusionTrainer:
             raise StudioError(f"--resume: the saved run used --weighting {saved_weighting}, not {self.weighting}")
         self.accelerator.unwrap_model(self.model).load_state_dict(groups["model"])
         self.ema.load_state_dict(groups["ema"])
-        optimizer_from_flat(self.optimizer, groups["optimizer"], info["optimizer_groups"])
+        if "optimizer" in groups:
+            optimizer_from_flat(self.optimizer, groups["optimizer"], info["optimizer_groups"])
+            self.warm_from = int(info.get("warm_from", 0))
+        else:  # a compact resume point (scripts/compact_state.py): fresh moments, warmed up again
+            self.warm_from = int(info["step"])
 
     def ema_module(self) -> torch.nn.Module:
         from diffusers import UNet2DModel

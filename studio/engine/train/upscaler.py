@@ -179,6 +179,7 @@ class UpscalerTrainer:
         self.config = {"width": p["width"], "blocks": p["blocks"], "hr_blocks": p["hr_blocks"], "levels": LEVELS}
         self.ndf = p["ndf"]
         self.adv_start = int(opts.extra.get("adv_start", ADV_START))
+        self.warm_from = 0  # later after a compact resume (fresh optimiser moments)
         g = InkUpscaler(**self.config)
         d = PatchDiscriminator(self.ndf)
         self.lr = opts.lr or DEFAULT_LR
@@ -226,7 +227,7 @@ class UpscalerTrainer:
             loss = loss + ADV_WEIGHT * adv
             stats["adv"] = float(adv.detach())
         for group in self.opt_g.param_groups:
-            group["lr"] = self.lr * min(1.0, (step + 1) / 100)
+            group["lr"] = self.lr * min(1.0, (step + 1 - self.warm_from) / 100)
         acc.backward(loss)
         acc.clip_grad_norm_(self.g.parameters(), 1.0)
         self.opt_g.step()
@@ -246,7 +247,8 @@ class UpscalerTrainer:
     def state_info(self) -> dict[str, Any]:
         _, groups_g = optimizer_to_flat(self.opt_g)
         _, groups_d = optimizer_to_flat(self.opt_d)
-        return {"optimizer_groups_g": groups_g, "optimizer_groups_d": groups_d, "upscaler_config": self.config, "ndf": self.ndf}
+        return {"optimizer_groups_g": groups_g, "optimizer_groups_d": groups_d, "upscaler_config": self.config, "ndf": self.ndf,
+                "warm_from": self.warm_from}
 
     def load_groups(self, groups: dict[str, dict[str, torch.Tensor]], info: dict[str, Any]) -> None:
         if info.get("upscaler_config") != self.config or info.get("ndf") != self.ndf:
@@ -260,6 +262,9 @@ class UpscalerTrainer:
             unwrap(self.d).load_state_dict(groups["discriminator"])
         if "optimizer_g" in groups:
             optimizer_from_flat(self.opt_g, groups["optimizer_g"], info["optimizer_groups_g"])
+            self.warm_from = int(info.get("warm_from", 0))
+        else:
+            self.warm_from = int(info["step"])
         if "optimizer_d" in groups:
             optimizer_from_flat(self.opt_d, groups["optimizer_d"], info["optimizer_groups_d"])
 
