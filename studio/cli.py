@@ -251,12 +251,28 @@ def _launch_gui(argv: Sequence[str]) -> int:
         print("inkstudio: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
               "use the headless commands (inkstudio --help) or set QT_QPA_PLATFORM=offscreen", file=sys.stderr)
         return EXIT_ERROR
+    from studio import syslibs
+
+    # Qt's own message for a missing xcb library names the wrong one, and then Qt aborts the process
+    missing = syslibs.missing_for_window() if syslibs.will_use_xcb() else []
+    if missing:
+        return _missing_libraries(missing)
     try:
         from studio.app import main as app_main
     except ImportError as exc:
+        missing = syslibs.missing_for_window() if sys.platform.startswith("linux") else []  # QtGui's own: EGL, GL, fontconfig
+        if missing:
+            return _missing_libraries(missing)
         print(f"inkstudio: the window cannot start ({exc}); see 'inkstudio --help' for the headless commands", file=sys.stderr)
         return EXIT_ERROR
     return app_main(list(argv))
+
+
+def _missing_libraries(missing: list[str]) -> int:
+    from studio.syslibs import missing_message
+
+    print(f"inkstudio: {missing_message(missing)}; the headless commands work without them (inkstudio --help)", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _no_display() -> bool:
