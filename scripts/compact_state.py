@@ -25,11 +25,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("state")
     ap.add_argument("out")
+    ap.add_argument("--drop-discriminator", action="store_true", help="also drop a discriminator (it restarts from scratch)")
     args = ap.parse_args()
     groups, info = load_state(args.state)
-    kept = {k: v for k, v in groups.items() if k not in DROP}
+    drop = DROP + (("discriminator",) if args.drop_discriminator else ())
+    kept = {k: v for k, v in groups.items() if k not in drop}
     info = {k: v for k, v in info.items() if not k.startswith("optimizer_groups")}
-    info["compact"] = {"dropped": sorted(k for k in groups if k in DROP), "from_step": info.get("step")}
+    info["compact"] = {"dropped": sorted(k for k in groups if k in drop), "from_step": info.get("step")}
     out = save_state(args.out, kept, info)
     size = sum(f.stat().st_size for f in Path(out).iterdir())
     print(f"wrote {out}: groups {', '.join(sorted(kept))}; {size / 1e6:.1f} MB (step {info.get('step')})")

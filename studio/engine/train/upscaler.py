@@ -142,19 +142,26 @@ def degrade(high: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
 
 
 class PatchDiscriminator(nn.Module):
-    """Conditional patch discriminator: (image, its bicubic base) → a map of scores."""
+    """Conditional patch discriminator: (image, its bicubic base, the level) → a map of scores.
 
-    def __init__(self, ndf: int = 64) -> None:
+    The level enters as one-hot planes: without it one discriminator judged every doubling by the
+    same standard and pushed the 64→128 pass towards the fine grain of 512 px crops (the 128 px SWD
+    level rose above Lanczos while the 256 px one fell; docs/training.md).
+    """
+
+    def __init__(self, ndf: int = 64, levels: int = LEVELS) -> None:
         super().__init__()
+        self.levels = levels
         self.net = nn.Sequential(
-            nn.Conv2d(6, ndf, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(6 + levels, ndf, 4, 2, 1), nn.LeakyReLU(0.2),
             nn.Conv2d(ndf, ndf * 2, 4, 2, 1), nn.LeakyReLU(0.2),
             nn.Conv2d(ndf * 2, ndf * 2, 3, 1, 1), nn.LeakyReLU(0.2),
             nn.Conv2d(ndf * 2, 1, 3, 1, 1),
         )
 
-    def forward(self, image: torch.Tensor, base: torch.Tensor) -> torch.Tensor:
-        return self.net(torch.cat([image, base], dim=1))
+    def forward(self, image: torch.Tensor, base: torch.Tensor, level: torch.Tensor) -> torch.Tensor:
+        planes = F.one_hot(level, self.levels).to(image.dtype)[:, :, None, None].expand(-1, -1, *image.shape[-2:])
+        return self.net(torch.cat([image, base, planes], dim=1))
 
 
 def pyramid_l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -209,8 +216,8 @@ class UpscalerTrainer:
             # discriminator
             fake = self.g(low, noise, levels).detach()
             real = high.detach().requires_grad_(step % R1_EVERY == 0)
-            d_real = self.d(real, base)
-            d_fake = self.d(fake, base)
+            d_real = self.d(real, base, levels)
+            d_fake = self.d(fake, base, levels)
             loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
             if step % R1_EVERY == 0:
                 (grad,) = torch.autograd.grad(d_real.sum(), real, create_graph=True)
@@ -223,7 +230,7 @@ class UpscalerTrainer:
         rec = pyramid_l1(out, high)
         loss = rec
         if adversarial:
-            adv = -self.d(out, base).mean()
+            adv = -self.d(out, base, levels).mean()
             loss = loss + ADV_WEIGHT * adv
             stats["adv"] = float(adv.detach())
         for group in self.opt_g.param_groups:
@@ -248,11 +255,13 @@ class UpscalerTrainer:
         _, groups_g = optimizer_to_flat(self.opt_g)
         _, groups_d = optimizer_to_flat(self.opt_d)
         return {"optimizer_groups_g": groups_g, "optimizer_groups_d": groups_d, "upscaler_config": self.config, "ndf": self.ndf,
-                "warm_from": self.warm_from}
+                "warm_from": self.warm_from, "d_levels": True}
 
     def load_groups(self, groups: dict[str, dict[str, torch.Tensor]], info: dict[str, Any]) -> None:
         if info.get("upscaler_config") != self.config or info.get("ndf") != self.ndf:
             raise StudioError("--resume: the saved run used another upscaler configuration (preset)")
+        if "discriminator" in groups and not info.get("d_levels"):
+            raise StudioError("--resume: the saved discriminator does not see the level; drop it with scripts/compact_state.py --drop-discriminator")
         unwrap = self.accelerator.unwrap_model
         unwrap(self.g).load_state_dict(groups["generator"])
         self.ema.load_state_dict(groups["ema"])
