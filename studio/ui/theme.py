@@ -63,4 +63,6 @@ def apply_theme(app: QApplication, theme: str) -> None:
     else:
         app.setStyle(QStyleFactory.create(_original[0]) or QStyleFactory.create("Fusion"))
         app.setPalette(_original[1])
-        app.setStyleSheet("")
+        # the platform's look, except the chosen state: its own checked shade is a faint grey in many styles
+        app.setStyleSheet(_CHECKED.format(ink="palette(highlight)", paper="palette(highlighted-text)",
+                                          tint="palette(midlight)", seal="palette(highlight)"))
