@@ -48,387 +48,402 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="333"/>
+        <location filename="../../studio/ui/main_window.py" line="354"/>
         <source>Settings could not be saved: {0}</source>
         <translation>无法保存设置：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="350"/>
+        <location filename="../../studio/ui/main_window.py" line="371"/>
         <source>The model catalog could not be read: {0}</source>
         <translation>无法读取模型目录：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="366"/>
+        <location filename="../../studio/ui/main_window.py" line="387"/>
         <source>Skipped {0} unreadable model file(s)</source>
         <translation>跳过了 {0} 个无法读取的模型文件</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="397"/>
+        <location filename="../../studio/ui/main_window.py" line="418"/>
         <source>Model: {0} (loading…)</source>
         <translation>模型：{0}（载入中…）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="402"/>
+        <location filename="../../studio/ui/main_window.py" line="423"/>
         <source>Open checkpoint</source>
         <translation>打开模型检查点</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="404"/>
+        <location filename="../../studio/ui/main_window.py" line="425"/>
         <source>Checkpoints (*.safetensors *.pt *.pth *.ckpt *.bin);;All files (*)</source>
         <translation>模型检查点 (*.safetensors *.pt *.pth *.ckpt *.bin);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="410"/>
+        <location filename="../../studio/ui/main_window.py" line="431"/>
         <source>Open checkpoint folder</source>
         <translation>打开模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="425"/>
+        <location filename="../../studio/ui/main_window.py" line="446"/>
         <source>This checkpoint cannot be opened: {0}</source>
         <translation>无法打开此模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="430"/>
+        <location filename="../../studio/ui/main_window.py" line="451"/>
         <source>Opened {0}</source>
         <translation>已打开 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="447"/>
+        <location filename="../../studio/ui/main_window.py" line="468"/>
         <source>No model is selected.</source>
         <translation>尚未选择模型。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="457"/>
+        <location filename="../../studio/ui/main_window.py" line="478"/>
         <source>Choose a model first (File → Open checkpoint… if the list is empty).</source>
         <translation>请先选择模型（若列表为空，请用 文件 → 打开模型…）。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="475"/>
+        <location filename="../../studio/ui/main_window.py" line="496"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="494"/>
-        <location filename="../../studio/ui/main_window.py" line="503"/>
-        <location filename="../../studio/ui/main_window.py" line="731"/>
+        <location filename="../../studio/ui/main_window.py" line="557"/>
+        <location filename="../../studio/ui/main_window.py" line="569"/>
+        <location filename="../../studio/ui/main_window.py" line="824"/>
         <source>Device: {0}</source>
         <translation>设备：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="497"/>
-        <location filename="../../studio/ui/main_window.py" line="507"/>
-        <location filename="../../studio/ui/main_window.py" line="735"/>
+        <location filename="../../studio/ui/main_window.py" line="560"/>
+        <location filename="../../studio/ui/main_window.py" line="573"/>
+        <location filename="../../studio/ui/main_window.py" line="828"/>
         <source>Model: {0}</source>
         <translation>模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="509"/>
+        <location filename="../../studio/ui/main_window.py" line="576"/>
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="517"/>
+        <location filename="../../studio/ui/main_window.py" line="545"/>
         <source>Step {0}/{1} · painting {2} of {3}</source>
         <translation>第 {0}/{1} 步 · 第 {2} 幅，共 {3} 幅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="522"/>
+        <location filename="../../studio/ui/main_window.py" line="518"/>
         <source>about {0} s left</source>
         <translation>约剩 {0} 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="529"/>
+        <location filename="../../studio/ui/main_window.py" line="592"/>
         <source>preview · step {0}/{1}</source>
         <translation>预览 · 第 {0}/{1} 步</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="538"/>
+        <location filename="../../studio/ui/main_window.py" line="602"/>
         <source>Done: {0} in {1:.1f} s</source>
         <translation>完成：{0}，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="540"/>
+        <location filename="../../studio/ui/main_window.py" line="604"/>
         <source>Done: {0} painting(s) in {1:.1f} s</source>
         <translation>完成：{0} 幅，用时 {1:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="544"/>
+        <location filename="../../studio/ui/main_window.py" line="609"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="546"/>
+        <location filename="../../studio/ui/main_window.py" line="614"/>
         <source>Cancelled. Paintings finished before that are kept in the gallery.</source>
         <translation>已取消。此前画完的作品仍保留在画廊中。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="549"/>
+        <location filename="../../studio/ui/main_window.py" line="618"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="552"/>
+        <location filename="../../studio/ui/main_window.py" line="628"/>
         <source>Painting failed: {0}</source>
         <translation>作画失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="554"/>
-        <location filename="../../studio/ui/main_window.py" line="737"/>
+        <location filename="../../studio/ui/main_window.py" line="622"/>
+        <location filename="../../studio/ui/main_window.py" line="830"/>
         <source>Model: none loaded</source>
         <translation>模型：未载入</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="566"/>
+        <location filename="../../studio/ui/main_window.py" line="645"/>
         <source>Cannot show {0}: {1}</source>
         <translation>无法显示 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="569"/>
-        <source>seed {0}</source>
-        <translation>种子 {0}</translation>
-    </message>
-    <message>
-        <location filename="../../studio/ui/main_window.py" line="574"/>
+        <location filename="../../studio/ui/main_window.py" line="653"/>
         <source>Save painting</source>
         <translation>保存作品</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="574"/>
+        <location filename="../../studio/ui/main_window.py" line="653"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="593"/>
+        <location filename="../../studio/ui/main_window.py" line="684"/>
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="596"/>
+        <location filename="../../studio/ui/main_window.py" line="687"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="602"/>
+        <location filename="../../studio/ui/main_window.py" line="693"/>
         <source>Seed {0} copied</source>
         <translation>已复制种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="610"/>
+        <location filename="../../studio/ui/main_window.py" line="701"/>
         <source>The model &apos;{0}&apos; of this painting is not in the catalog.</source>
         <translation>此作品所用的模型“{0}”不在模型目录中。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="627"/>
+        <location filename="../../studio/ui/main_window.py" line="718"/>
         <source>Delete painting</source>
         <translation>删除作品</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="627"/>
+        <location filename="../../studio/ui/main_window.py" line="718"/>
         <source>Delete {0} from the gallery? The file is removed.</source>
         <translation>从画廊删除 {0}？文件将被移除。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="636"/>
+        <location filename="../../studio/ui/main_window.py" line="727"/>
         <source>Cannot delete {0}: {1}</source>
         <translation>无法删除 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="641"/>
+        <location filename="../../studio/ui/main_window.py" line="732"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="655"/>
+        <location filename="../../studio/ui/main_window.py" line="747"/>
         <source>Memory: {0} MB</source>
         <translation>内存：{0} MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="657"/>
+        <location filename="../../studio/ui/main_window.py" line="749"/>
         <source>GPU {0} MB</source>
         <translation>显存 {0} MB</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="663"/>
-        <location filename="../../studio/ui/main_window.py" line="729"/>
+        <location filename="../../studio/ui/main_window.py" line="755"/>
+        <location filename="../../studio/ui/main_window.py" line="822"/>
         <source>About Ink Studio</source>
         <translation>关于水墨工作室</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="665"/>
+        <location filename="../../studio/ui/main_window.py" line="757"/>
         <source>&lt;h3&gt;Ink Studio 水墨工作室 {0}&lt;/h3&gt;&lt;p&gt;Paint traditional Chinese ink landscapes offline with diffusion and GAN models. Every painting keeps its settings inside the PNG.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;水墨工作室 Ink Studio {0}&lt;/h3&gt;&lt;p&gt;用扩散模型与 GAN 离线绘制中国传统水墨山水。每幅作品都把生成设置保存在 PNG 文件中。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="690"/>
+        <location filename="../../studio/ui/main_window.py" line="782"/>
         <source>Ink Studio 水墨工作室</source>
         <translation>水墨工作室 Ink Studio</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="691"/>
+        <location filename="../../studio/ui/main_window.py" line="783"/>
         <source>Paint</source>
         <translation>作画</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="692"/>
-        <location filename="../../studio/ui/main_window.py" line="720"/>
+        <location filename="../../studio/ui/main_window.py" line="784"/>
+        <location filename="../../studio/ui/main_window.py" line="813"/>
         <source>Gallery</source>
         <translation>画廊</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="694"/>
+        <location filename="../../studio/ui/main_window.py" line="786"/>
         <source>Choose a model and an ink style, then press Generate (Ctrl+Enter).
 Each step&apos;s predicted painting appears here as it forms.</source>
         <translation>选择模型和墨色，然后点击“生成”（Ctrl+Enter）。
 每一步预测出的画面会在这里逐渐成形。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="698"/>
-        <location filename="../../studio/ui/main_window.py" line="712"/>
+        <location filename="../../studio/ui/main_window.py" line="790"/>
+        <location filename="../../studio/ui/main_window.py" line="805"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="699"/>
+        <location filename="../../studio/ui/main_window.py" line="791"/>
         <source>Stop the painting in progress (Esc)</source>
         <translation>停止正在进行的作画（Esc）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="700"/>
+        <location filename="../../studio/ui/main_window.py" line="792"/>
         <source>Fit to window (Ctrl+0)</source>
         <translation>适合窗口（Ctrl+0）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="702"/>
+        <location filename="../../studio/ui/main_window.py" line="135"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="703"/>
+        <location filename="../../studio/ui/main_window.py" line="543"/>
+        <source>Step {0}/{1}</source>
+        <translation>第 {0}/{1} 步</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="547"/>
+        <source>Step {0}/{1} · all {2} paintings at once</source>
+        <translation>第 {0}/{1} 步 · {2} 幅同时绘制</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="549"/>
+        <source>Step {0}/{1} · paintings {2}–{3} of {4} at once</source>
+        <translation>第 {0}/{1} 步 · 第 {2}–{3} 幅同时绘制（共 {4} 幅）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="630"/>
+        <source>{0} failed: {1}</source>
+        <translation>{0}失败：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/main_window.py" line="796"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="704"/>
+        <location filename="../../studio/ui/main_window.py" line="797"/>
         <source>Open checkpoint…</source>
         <translation>打开模型…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="705"/>
+        <location filename="../../studio/ui/main_window.py" line="798"/>
         <source>Open checkpoint folder…</source>
         <translation>打开模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="706"/>
+        <location filename="../../studio/ui/main_window.py" line="799"/>
         <source>Show my models folder</source>
         <translation>显示我的模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="707"/>
+        <location filename="../../studio/ui/main_window.py" line="800"/>
         <source>Output folder…</source>
         <translation>输出文件夹…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="708"/>
+        <location filename="../../studio/ui/main_window.py" line="801"/>
         <source>Show gallery folder</source>
         <translation>显示画廊文件夹</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="709"/>
+        <location filename="../../studio/ui/main_window.py" line="802"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="710"/>
+        <location filename="../../studio/ui/main_window.py" line="803"/>
         <source>&amp;Paint</source>
         <translation>作画(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="711"/>
+        <location filename="../../studio/ui/main_window.py" line="804"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="713"/>
+        <location filename="../../studio/ui/main_window.py" line="806"/>
         <source>Cancel all jobs</source>
         <translation>取消全部任务</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="714"/>
+        <location filename="../../studio/ui/main_window.py" line="807"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="715"/>
+        <location filename="../../studio/ui/main_window.py" line="808"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="716"/>
+        <location filename="../../studio/ui/main_window.py" line="809"/>
         <source>Fit to window</source>
         <translation>适合窗口</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="717"/>
+        <location filename="../../studio/ui/main_window.py" line="810"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="718"/>
+        <location filename="../../studio/ui/main_window.py" line="811"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="719"/>
+        <location filename="../../studio/ui/main_window.py" line="812"/>
         <source>Actual size</source>
         <translation>实际大小</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="721"/>
+        <location filename="../../studio/ui/main_window.py" line="814"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="722"/>
+        <location filename="../../studio/ui/main_window.py" line="815"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="723"/>
+        <location filename="../../studio/ui/main_window.py" line="816"/>
         <source>Xuan paper (light)</source>
         <translation>宣纸（浅色）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="724"/>
+        <location filename="../../studio/ui/main_window.py" line="817"/>
         <source>Ink (dark)</source>
         <translation>墨色（深色）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="725"/>
+        <location filename="../../studio/ui/main_window.py" line="818"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="726"/>
+        <location filename="../../studio/ui/main_window.py" line="819"/>
         <source>System language</source>
         <translation>跟随系统语言</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="727"/>
+        <location filename="../../studio/ui/main_window.py" line="820"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="728"/>
+        <location filename="../../studio/ui/main_window.py" line="821"/>
         <source>Model card…</source>
         <translation>模型说明…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="733"/>
+        <location filename="../../studio/ui/main_window.py" line="826"/>
         <source>Device: starting…</source>
         <translation>设备：启动中…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/main_window.py" line="760"/>
+        <location filename="../../studio/ui/main_window.py" line="853"/>
         <source>Settings of {0} restored.</source>
         <translation>已恢复 {0} 的设置。</translation>
     </message>

@@ -257,7 +257,9 @@ class PaintWorker:
                 last[1] = now
             if image is not None or now - last[0] >= self.preview_interval:
                 last[0] = now
-                self.emit(JobEvent("progress", job.id, p.step, p.total_steps, p.done, p.count, p.fraction, image=image))
+                # which paintings are at this step together (they are painted in lockstep, not one after another)
+                batch = {"batch": (p.batch_start, p.batch_len)}
+                self.emit(JobEvent("progress", job.id, p.step, p.total_steps, p.done, p.count, p.fraction, image=image, meta=batch))
 
         def on_painting(p: Any) -> None:
             stamp = time.strftime("%Y%m%d-%H%M%S")

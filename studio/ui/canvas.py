@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PIL import Image
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -25,6 +27,7 @@ class CanvasView(QWidget):
         self._scaled: QPixmap | None = None  # cached at the size last drawn, so repaints are plain blits
         self._preview = False
         self._caption = ""
+        self._caption_source: str | Callable[[], str] = ""
         self._fit = True
         self._zoom = 1.0
         self._offset = QPointF(0, 0)
@@ -32,12 +35,14 @@ class CanvasView(QWidget):
         self.placeholder = ""
 
     # ------------------------------------------------------------------ content
-    def set_image(self, image: Image.Image | None, *, preview: bool = False, caption: str = "") -> None:
+    def set_image(self, image: Image.Image | None, *, preview: bool = False, caption: str | Callable[[], str] = "") -> None:
+        """Show ``image``; a callable ``caption`` is re-read when the language changes."""
         self._image = to_qimage(image) if image is not None else None
         self._pixmap = QPixmap.fromImage(self._image) if self._image is not None else None
         self._scaled = None
         self._preview = preview
-        self._caption = caption
+        self._caption_source = caption
+        self._caption = caption() if callable(caption) else caption
         self.update()
 
     def has_image(self) -> bool:
@@ -103,6 +108,12 @@ class CanvasView(QWidget):
         return QRectF(x, y, w, h)
 
     # ------------------------------------------------------------------ Qt events
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange and callable(self._caption_source):
+            self._caption = self._caption_source()
+            self.update()
+        super().changeEvent(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         pal = self.palette()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 import studio
 from studio.config import paths
 from studio.config.settings import Settings, save_settings
-from studio.engine.jobs import JobEvent
+from studio.engine.jobs import JobEvent, PaintJob, TaskJob
 from studio.engine.pngmeta import read_png_meta, save_png
 from studio.errors import StudioError
 from studio.ui import i18n
@@ -77,18 +78,33 @@ class MessageBar(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self.level = ""
+        self.source: str | Callable[[], str] = ""
+        self.about_last_run = False  # an outcome of the last painting job: stale once another starts
         self.hide()
 
-    def show_message(self, text: str, level: str = "info") -> None:
+    def show_message(self, text: str | Callable[[], str], level: str = "info", *, about_last_run: bool = False) -> None:
+        """``text`` may be a callable, re-read when the language changes (``refresh``)."""
         self.level = level
+        self.source = text
+        self.about_last_run = about_last_run
         colors = {"error": ("#f8dcd9", "#7d1f1c", "#c9625b"), "info": ("#e6ecdf", "#2e4a26", "#8aa67b")}
         bg, fg, border = colors.get(level, colors["info"])
         self.setStyleSheet(
             f"#messageBar {{ background: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
             f"#messageBar QLabel, #messageBar QToolButton {{ color: {fg}; }}"
         )
-        self.label.setText(text)
+        self.label.setText(text() if callable(text) else text)
         self.show()
+
+    def refresh(self) -> None:
+        if callable(self.source) and not self.isHidden():
+            self.label.setText(self.source())
+
+    def clear_run_outcome(self) -> None:
+        """Hide a notice about the previous run ("Cancelled…", "Painting failed…") when a new one starts."""
+        if self.about_last_run:
+            self.about_last_run = False
+            self.hide()
 
     @property
     def text(self) -> str:
@@ -111,7 +127,12 @@ class MainWindow(QMainWindow):
         self.runner.queue_changed.connect(self._on_queue_changed)
         self.runner.busy_changed.connect(self._on_busy)
         self._job_started = 0.0
-        self._running_label = ""  # a TaskJob's label while one runs ("" for paintings)
+        self._running_label: Callable[[], str] | None = None  # a TaskJob's label while one runs (None for paintings)
+        self._painting_jobs: set[int] = set()  # ids of Paint jobs (not other modes' tasks) queued or running
+        self._pace_from: tuple[float, float] | None = None  # (time, fraction) at this job's first finished step
+        self._batch = (0, 1)  # the paintings being painted together: (first index, how many)
+        self._eta_seconds: int | None = None
+        self._progress_text: Callable[[], str] = lambda: self.tr("Ready")
         self._cuda_bytes = 0
         self.catalog_ready = False
         self.gallery_ready = False
@@ -147,6 +168,7 @@ class MainWindow(QMainWindow):
         self.sampling_panel = SamplingPanel()
         self.sampling_panel.generate_requested.connect(self.generate)
         self.queue_panel = QueuePanel()
+        self.queue_panel.label_of = lambda job: self.runner.label_source(job)()
         self.queue_panel.remove_requested.connect(self.runner.remove)
 
         side = QWidget()
@@ -330,7 +352,7 @@ class MainWindow(QMainWindow):
         try:
             save_settings(self.collect_settings())
         except OSError as exc:
-            self.show_error(self.tr("Settings could not be saved: {0}").format(exc.strerror or exc))
+            self.show_error(lambda why=exc.strerror or exc: self.tr("Settings could not be saved: {0}").format(why))
 
     # ------------------------------------------------------------------ catalog and gallery (file thread)
     def _load_catalog(self) -> None:
@@ -347,7 +369,7 @@ class MainWindow(QMainWindow):
 
     def _on_catalog(self, result: Any, error: str | None) -> None:
         if error is not None:
-            self.show_error(self.tr("The model catalog could not be read: {0}").format(error))
+            self.show_error(lambda: self.tr("The model catalog could not be read: {0}").format(error))
             self.model_panel.set_records([])
         else:
             records, problems, samplers, default_sampler = result
@@ -422,12 +444,12 @@ class MainWindow(QMainWindow):
 
         def done(record: Any, error: str | None) -> None:
             if error is not None:
-                self.show_error(self.tr("This checkpoint cannot be opened: {0}").format(error))
+                self.show_error(lambda: self.tr("This checkpoint cannot be opened: {0}").format(error))
                 return
             self.model_panel.add_record(record)
             if record.path not in self.settings.extra_models:
                 self.settings.extra_models.append(record.path)
-            self.show_info(self.tr("Opened {0}").format(record.name))
+            self.show_info(lambda: self.tr("Opened {0}").format(record.name))
 
         self.runner.run_io(inspect, done)
 
@@ -444,7 +466,7 @@ class MainWindow(QMainWindow):
     def show_model_card(self) -> None:
         record = self.model_panel.current_record()
         if record is None:
-            self.show_error(self.tr("No model is selected."))
+            self.show_error(lambda: self.tr("No model is selected."))
             return
         dialog = ModelCardDialog(record, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -454,7 +476,7 @@ class MainWindow(QMainWindow):
     def generate(self) -> Any:
         record = self.model_panel.current_record()
         if record is None:
-            self.show_error(self.tr("Choose a model first (File → Open checkpoint… if the list is empty)."))
+            self.show_error(lambda: self.tr("Choose a model first (File → Open checkpoint… if the list is empty)."))
             return None
         sp = self.sampling_panel
         job = self.runner.submit(
@@ -472,18 +494,61 @@ class MainWindow(QMainWindow):
     def cancel(self) -> None:
         if self.runner.busy:
             self.runner.cancel_current()
-            self.progress.setFormat(self.tr("Cancelling…"))
+            self._set_progress_text(lambda: self.tr("Cancelling…"))
+            self._set_eta(None)
 
     def cancel_all(self) -> None:
         self.runner.cancel_all()
 
     def _on_queue_changed(self) -> None:
-        self.queue_panel.set_jobs(self.runner.pending())
+        pending = self.runner.pending()
+        self._painting_jobs.update(job.id for job in pending if isinstance(job, PaintJob))
+        self.queue_panel.set_jobs(pending)
 
     def _on_busy(self, busy: bool) -> None:
         self.cancel_button.setEnabled(busy)
         if not busy:
-            self.eta_label.setText("")
+            self._set_eta(None)
+
+    def _set_progress_text(self, text: Callable[[], str]) -> None:
+        """The progress bar's text, re-read when the language changes."""
+        self._progress_text = text
+        self.progress.setFormat(text())
+
+    def _set_eta(self, seconds: int | None) -> None:
+        self._eta_seconds = seconds
+        self.eta_label.setText("" if seconds is None else self.tr("about {0} s left").format(seconds))
+
+    def _estimate(self, fraction: float, step: int) -> None:
+        """Time left from the pace measured between this job's own progress events; none before that.
+
+        The clock starts at the first finished step, so model loading, a first slow step and the
+        time spent waiting in the queue never enter the estimate.
+        """
+        now = time.monotonic()
+        if self._pace_from is None:
+            if step >= 1:
+                self._pace_from = (now, fraction)
+            return
+        t0, f0 = self._pace_from
+        if f0 < fraction < 1.0 and now - t0 >= 0.5:
+            self._set_eta(max(1, round((now - t0) / (fraction - f0) * (1.0 - fraction))))
+
+    def _step_text(self, ev: JobEvent) -> Callable[[], str]:
+        """What the progress bar says during a painting job: the step, and which paintings are at it together."""
+        step, total, count = ev.step, ev.total, ev.count
+        start, n = ev.meta.get("batch", (ev.done, 1))
+        if n:
+            self._batch = (start, n)
+        start, n = self._batch
+        if count <= 1:
+            return lambda: self.tr("Step {0}/{1}").format(step, total)
+        if n == 1:
+            return lambda: self.tr("Step {0}/{1} · painting {2} of {3}").format(step, total, start + 1, count)
+        if n >= count:
+            return lambda: self.tr("Step {0}/{1} · all {2} paintings at once").format(step, total, count)
+        last = start + n
+        return lambda: self.tr("Step {0}/{1} · paintings {2}–{3} of {4} at once").format(step, total, start + 1, last, count)
 
     def _on_event(self, ev: JobEvent) -> None:
         kind = ev.kind
@@ -498,35 +563,35 @@ class MainWindow(QMainWindow):
         elif kind == "started":
             job = self.runner.current
             self._job_started = time.monotonic()
+            self._pace_from = None
+            self._batch = (0, 1)
+            self._set_eta(None)
             if ev.message:
                 self.device_label_text = ev.message
                 self.device_status.setText(self.tr("Device: {0}").format(ev.message))
-            self._running_label = getattr(job, "label", "")
-            if job is not None and hasattr(job, "record"):
+            self._running_label = self.runner.label_source(job) if isinstance(job, TaskJob) else None
+            if isinstance(job, PaintJob):
                 self.loaded_model_id = job.record.id
                 self.model_status.setText(self.tr("Model: {0}").format(job.record.id))
+                self.message_bar.clear_run_outcome()
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Starting…"))
+            self._set_progress_text(lambda: self.tr("Starting…"))
         elif kind == "progress":
             self.progress.setValue(int(ev.fraction * 1000))
-            if ev.total and self._running_label:
-                self.progress.setFormat(f"{self._running_label} · {ev.step}/{ev.total}")
+            label = self._running_label
+            if ev.total and label is not None:
+                step, total = ev.step, ev.total
+                self._set_progress_text(lambda: f"{label()} · {step}/{total}")
             elif ev.total:
-                current = min(ev.count, ev.done + 1)
-                self.progress.setFormat(
-                    self.tr("Step {0}/{1} · painting {2} of {3}").format(ev.step, ev.total, current, ev.count)
-                )
-            elapsed = time.monotonic() - self._job_started
-            if 0.02 < ev.fraction < 1.0 and elapsed > 0.5:
-                self.eta_label.setText(
-                    self.tr("about {0} s left").format(max(1, round(elapsed / ev.fraction * (1 - ev.fraction))))
-                )
+                self._set_progress_text(self._step_text(ev))
+            self._estimate(ev.fraction, ev.step)
             if ev.image is not None:
                 final = ev.step >= ev.total
+                step, total = ev.step, ev.total
                 self.canvas.set_image(
                     ev.image,
                     preview=not final,
-                    caption=self.tr("preview · step {0}/{1}").format(ev.step, ev.total) if not final else "",
+                    caption=(lambda: self.tr("preview · step {0}/{1}").format(step, total)) if not final else "",
                 )
         elif kind == "painting":
             self.gallery.add_entry(Path(ev.path), ev.meta, make_thumbnail(ev.image), select=True)
@@ -534,24 +599,40 @@ class MainWindow(QMainWindow):
         elif kind == "finished":
             self.progress.setValue(1000)
             elapsed = time.monotonic() - self._job_started
-            if self._running_label:
-                self.progress.setFormat(self.tr("Done: {0} in {1:.1f} s").format(self._running_label, elapsed))
+            label, count = self._running_label, ev.count
+            if label is not None:
+                self._set_progress_text(lambda: self.tr("Done: {0} in {1:.1f} s").format(label(), elapsed))
             else:
-                self.progress.setFormat(self.tr("Done: {0} painting(s) in {1:.1f} s").format(ev.count, elapsed))
-            self.eta_label.setText("")
+                self._set_progress_text(lambda: self.tr("Done: {0} painting(s) in {1:.1f} s").format(count, elapsed))
+                self.message_bar.clear_run_outcome()
+            self._set_eta(None)
         elif kind == "cancelled":
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Cancelled"))
-            self.canvas.set_image(None) if self.canvas.is_preview else None
-            self.show_info(self.tr("Cancelled. Paintings finished before that are kept in the gallery."))
+            self._set_progress_text(lambda: self.tr("Cancelled"))
+            self._set_eta(None)
+            if ev.job_id in self._painting_jobs:
+                self.canvas.set_image(None) if self.canvas.is_preview else None
+                self.message_bar.show_message(
+                    lambda: self.tr("Cancelled. Paintings finished before that are kept in the gallery."), about_last_run=True
+                )
         elif kind == "error":
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Failed"))
-            if self.canvas.is_preview:
-                self.canvas.set_image(None)
-            self.show_error(self.tr("Painting failed: {0}").format(ev.message) if ev.job_id else ev.message)
-            if not ev.job_id:
+            self._set_progress_text(lambda: self.tr("Failed"))
+            self._set_eta(None)
+            if not ev.job_id:  # loading the model failed outside any job
+                self.show_error(ev.message)
                 self.model_status.setText(self.tr("Model: none loaded"))
+            else:
+                message, label = ev.message, self._running_label
+                if ev.job_id in self._painting_jobs:
+                    if self.canvas.is_preview:
+                        self.canvas.set_image(None)
+                    text = lambda: self.tr("Painting failed: {0}").format(message)  # noqa: E731
+                else:
+                    text = lambda: self.tr("{0} failed: {1}").format(label() if label else "", message)  # noqa: E731
+                self.message_bar.show_message(text, "error", about_last_run=True)
+        if kind in ("finished", "cancelled", "error"):
+            self._painting_jobs.discard(ev.job_id)
         if kind not in ("progress", "painting"):
             self._update_memory()  # otherwise the 2 s timer keeps it current
 
@@ -563,10 +644,10 @@ class MainWindow(QMainWindow):
             with Image.open(path) as im:
                 image = im.convert("RGB")
         except OSError as exc:
-            self.show_error(self.tr("Cannot show {0}: {1}").format(Path(path).name, exc))
+            self.show_error(lambda why=exc: self.tr("Cannot show {0}: {1}").format(Path(path).name, why))
             return
         meta = self.gallery.meta_for(path) or {}
-        self.canvas.set_image(image, caption=self.gallery.caption_for(meta))
+        self.canvas.set_image(image, caption=lambda: self.gallery.caption_for(meta))
 
     def save_painting_dialog(self, path: Path) -> None:
         folder = Path(self.settings.output_dir) if self.settings.output_dir else Path.home()
@@ -590,10 +671,10 @@ class MainWindow(QMainWindow):
                 image = im.copy()
             saved = save_png(image, meta, target)
         except (StudioError, OSError) as exc:
-            self.show_error(self.tr("Export failed: {0}").format(exc))
+            self.show_error(lambda why=exc: self.tr("Export failed: {0}").format(why))
             return None
         self.settings.output_dir = str(target.parent)
-        self.show_info(self.tr("Saved {0}").format(saved))
+        self.show_info(lambda: self.tr("Saved {0}").format(saved))
         return saved
 
     def copy_seed(self, path: Path) -> None:
@@ -607,7 +688,7 @@ class MainWindow(QMainWindow):
         if not meta:
             return
         if not self.model_panel.select(meta.get("model"), meta.get("model_sha256")):
-            self.show_error(self.tr("The model '{0}' of this painting is not in the catalog.").format(meta.get("model")))
+            self.show_error(lambda: self.tr("The model '{0}' of this painting is not in the catalog.").format(meta.get("model")))
         if meta.get("style"):
             self.model_panel.set_style(meta["style"])
         sp = self.sampling_panel
@@ -633,7 +714,7 @@ class MainWindow(QMainWindow):
         try:
             Path(path).unlink(missing_ok=True)
         except OSError as exc:
-            self.show_error(self.tr("Cannot delete {0}: {1}").format(Path(path).name, exc.strerror or exc))
+            self.show_error(lambda why=exc.strerror or exc: self.tr("Cannot delete {0}: {1}").format(Path(path).name, why))
             return
         self.gallery.remove_path(Path(path))
 
@@ -644,10 +725,11 @@ class MainWindow(QMainWindow):
             self.save_settings()
 
     # ------------------------------------------------------------------ messages, status
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: str | Callable[[], str]) -> None:
+        """A line above the canvas; give a callable (``lambda: self.tr(...)``) to have it re-read on a language change."""
         self.message_bar.show_message(text, "error")
 
-    def show_info(self, text: str) -> None:
+    def show_info(self, text: str | Callable[[], str]) -> None:
         self.message_bar.show_message(text, "info")
 
     def _update_memory(self) -> None:
@@ -698,8 +780,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.setToolTip(self.tr("Stop the painting in progress (Esc)"))
         self.fit_button.setToolTip(self.tr("Fit to window (Ctrl+0)"))
-        if not self.runner.busy:
-            self.progress.setFormat(self.tr("Ready"))
+        self.progress.setFormat(self._progress_text())
+        self._set_eta(self._eta_seconds)
+        self.message_bar.refresh()
         self.file_menu.setTitle(self.tr("&File"))
         self.act_open.setText(self.tr("Open checkpoint…"))
         self.act_open_folder.setText(self.tr("Open checkpoint folder…"))
@@ -757,7 +840,7 @@ class MainWindow(QMainWindow):
                 self.show_error(str(exc))
                 return
             self.reuse_settings(meta)
-            self.show_info(self.tr("Settings of {0} restored.").format(path.name))
+            self.show_info(lambda: self.tr("Settings of {0} restored.").format(path.name))
             self.painting_dropped.emit(path)
         else:
             self.open_checkpoint(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -404,6 +405,7 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.label_of: Callable[[Any], str] = lambda job: job.label  # a task's label in the current language
         self.list = QListWidget()
         self.list.setMaximumHeight(66)
         self.list.itemSelectionChanged.connect(self._on_selection)
@@ -449,12 +451,12 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
 
     def _job_text(self, job: Any) -> str:
         if not hasattr(job, "record"):  # another mode's task
-            return f"#{job.id}: {job.label}"
+            return f"#{job.id}: {self.label_of(job)}"
         return self.tr("#{0}: {1} × seed {2}").format(job.id, job.count, job.seed)
 
     def _job_details(self, job: Any) -> str:
         if not hasattr(job, "record"):
-            return job.label
+            return self.label_of(job)
         style = {"light": self.tr("light ink"), "dark": self.tr("dark ink")}.get(job.style or "", job.style or "")
         steps = f"{job.sampler} {job.steps}" if job.record.kind == "diffusion" else ""
         return " · ".join(p for p in (job.record.id, style, steps) if p)

@@ -42,6 +42,7 @@ class JobRunner(QObject):
         self._current: PaintJob | TaskJob | None = None
         self._cancel: JobCancel | None = None
         self._closed = False
+        self._labels: dict[int, Callable[[], str]] = {}  # tasks' labels that follow the language
 
     def model_cache(self) -> Any:
         """The inference thread's ModelCache; touch it only from inside a task's ``run`` (that thread)."""
@@ -56,9 +57,15 @@ class JobRunner(QObject):
         self._start_next()
         return job
 
-    def submit_task(self, label: str, run: Callable[..., Any]) -> TaskJob:
-        """Queue another mode's work (see ``studio.engine.jobs.TaskJob``) behind the paintings."""
-        job = TaskJob(id=next(self._ids), label=label, run=run)
+    def submit_task(self, label: str | Callable[[], str], run: Callable[..., Any]) -> TaskJob:
+        """Queue another mode's work (see ``studio.engine.jobs.TaskJob``) behind the paintings.
+
+        ``label`` may be a callable (``lambda: self.tr("Inpaint")``): the queue and the progress bar
+        then re-read it when the language changes (``label_source``).
+        """
+        job = TaskJob(id=next(self._ids), label=label() if callable(label) else label, run=run)
+        if callable(label):
+            self._labels[job.id] = label
         self._pending.append(job)
         self.queue_changed.emit()
         self._start_next()
@@ -66,6 +73,10 @@ class JobRunner(QObject):
 
     def pending(self) -> list[PaintJob | TaskJob]:
         return list(self._pending)
+
+    def label_source(self, job: TaskJob) -> Callable[[], str]:
+        """The task's label, in the current language each time it is called."""
+        return self._labels.get(job.id) or (lambda: job.label)
 
     @property
     def current(self) -> PaintJob | TaskJob | None:
@@ -79,6 +90,7 @@ class JobRunner(QObject):
         for job in self._pending:
             if job.id == job_id:
                 self._pending.remove(job)
+                self._labels.pop(job_id, None)
                 self.queue_changed.emit()
                 return True
         return False
@@ -90,6 +102,8 @@ class JobRunner(QObject):
 
     def cancel_all(self) -> None:
         if self._pending:
+            for job in self._pending:
+                self._labels.pop(job.id, None)
             self._pending.clear()
             self.queue_changed.emit()
         self.cancel_current()
@@ -141,6 +155,7 @@ class JobRunner(QObject):
         final = ev.kind in _FINAL and self._current is not None and ev.job_id == self._current.id
         if final:
             self._current, self._cancel = None, None
+            self._labels.pop(ev.job_id, None)
         self.event.emit(ev)
         if final:
             self._start_next()

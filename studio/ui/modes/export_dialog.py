@@ -243,7 +243,7 @@ class ExportSeriesDialog(QDialog):
         self.previews.take()
         self.open_button.hide()
         self.job = self.win.runner.submit_task(
-            self.tr("Export {0} paintings").format(settings.count),
+            lambda: self.tr("Export {0} paintings").format(settings.count),
             series_task(worker_cache(self.win), record, settings, self.previews),
         )
         self.progress.setValue(0)
@@ -447,11 +447,11 @@ class SeriesActions(QObject):
 
         def located(result: Located | None, error: str | None) -> None:
             if error is not None or result is None:
-                self.win.show_error(self.tr("Cannot repaint {0}: {1}").format(path.name, error))
+                self.win.show_error(lambda: self.tr("Cannot repaint {0}: {1}").format(path.name, error))
                 return
             self._repaint_source = path
             self.repaint_job = self.win.runner.submit_task(
-                self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.win), result, path)
+                lambda: self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.win), result, path)
             )
 
         self.win.runner.run_io(lambda: locate_for_png(path, known), located)
@@ -464,14 +464,16 @@ class SeriesActions(QObject):
             result: Repainted = ev.meta["result"]
             self.last_repaint = result
             name = self._repaint_source.name
-            self.win.canvas.set_image(result.image, caption=self.tr("seed {0} · repainted from {1}").format(result.seed, name))
+            self.win.canvas.set_image(
+                result.image, caption=lambda: self.tr("seed {0} · repainted from {1}").format(result.seed, name)
+            )
             if result.identical:
-                self.win.show_info(self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
+                self.win.show_info(lambda: self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
             elif result.max_difference < 0:
-                self.win.show_info(self.tr("Repainted {0}: the original has a different size.").format(name))
+                self.win.show_info(lambda: self.tr("Repainted {0}: the original has a different size.").format(name))
             else:
                 self.win.show_info(
-                    self.tr(
+                    lambda: self.tr(
                         "Repainted {0}: differs from the original by up to {1}/255 (another device or library version?)."
                     ).format(name, result.max_difference)
                 )
