@@ -214,7 +214,7 @@ def test_a_real_inpaint_job_shows_candidates_and_keep_saves_exact_unmasked_pixel
     page.set_tool("rect")
     page.canvas.stroke([(12, 8), (24, 18)])
     mask = page.canvas.mask_array()
-    window.model_panel.set_style("dark")
+    page.style_combo.setCurrentIndex(page.style_combo.findData("dark"))  # the tab's own choice, not the side panel's
     page.method.setCurrentText("blend")
     page.steps.setValue(4)
     page.jumps.setValue(2)
@@ -381,3 +381,49 @@ def test_a_gan_inpaints_by_inversion_from_the_tab(qtbot, make_window, tiny_bundl
     far = np.ones((32, 32), bool)
     far[2:27, 2:27] = False  # beyond the mask and its feather
     assert np.array_equal(result[far], np.asarray(original)[far])
+
+
+def test_inpainting_keeps_the_paintings_own_style_unless_the_painter_chooses(qtbot, make_window) -> None:
+    from studio.engine.pngmeta import save_png
+
+    window = make_window()
+    gallery_dir().mkdir(parents=True, exist_ok=True)
+    source = save_png(painting(32, 24), {"seed": 5, "model": "tiny", "style": "light"}, gallery_dir() / "x-light-5.png")
+    window.model_panel.set_style("dark")  # the side panel says dark: it must not decide for a light painting
+    page = window.inpaint_page
+    page.open_path(source)
+    qtbot.waitUntil(lambda: page.painting is not None, timeout=WAIT_MS)
+    assert page.current_style() == "light" and page.style_combo.isEnabled()
+    assert [page.style_combo.itemData(i) for i in range(page.style_combo.count())] == ["light", "dark"]
+    assert "own" in page.style_combo.currentText()
+
+    def inpaint_and_keep() -> Path:
+        page.set_tool("rect")
+        page.canvas.stroke([(4, 4), (12, 12)])
+        page.steps.setValue(2)
+        page.jumps.setValue(1)
+        page.seed.setValue(321)
+        page.count.setValue(1)
+        page.generate()
+        wait_idle(qtbot, window)
+        path = page.keep()
+        assert path is not None
+        return path
+
+    kept = inpaint_and_keep()
+    assert read_png_meta(kept)["style"] == "light"
+    # a short name that says what the PNG says: model, style, seed (no source name, no method)
+    assert kept.name.endswith("-tiny-light-0000000321-inpaint.png") and "x-light-5" not in kept.name
+    assert page._file_name(page.chosen(), stamped=False) == "tiny-light-0000000321-inpaint.png"
+
+    page.style_combo.setCurrentIndex(page.style_combo.findData("dark"))  # the painter's choice wins
+    kept = inpaint_and_keep()
+    assert read_png_meta(kept)["style"] == "dark" and kept.name.endswith("-tiny-dark-0000000321-inpaint.png")
+
+    # an image without settings starts with the side panel's style
+    plain = gallery_dir().parent / "plain.png"
+    painting(20, 20).save(plain)
+    window.model_panel.set_style("light")
+    page.open_path(plain)
+    qtbot.waitUntil(lambda: page.painting_name == "plain", timeout=WAIT_MS)
+    assert page.current_style() == "light" and page.painting_style is None

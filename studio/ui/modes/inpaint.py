@@ -103,6 +103,7 @@ class InpaintPage(QWidget):
         self.undo_stack.setUndoLimit(200)
         self.painting: Image.Image | None = None
         self.painting_name = "painting"
+        self.painting_style: str | None = None  # the opened painting's own ink style (from its PNG settings)
         self.candidates: list[Candidate] = []
         self.job_id = 0
         self._outbox: InpaintOutbox | None = None
@@ -275,8 +276,11 @@ class InpaintPage(QWidget):
         self.count = QSpinBox()
         self.count.setRange(1, 16)
         self.count.setValue(4)
+        self.style_combo = QComboBox()
+        self.style_combo.setObjectName("inpaintStyle")
         self.method_label, self.steps_label, self.jumps_label = QLabel(), QLabel(), QLabel()
-        self.seed_label, self.count_label = QLabel(), QLabel()
+        self.seed_label, self.count_label, self.style_label = QLabel(), QLabel(), QLabel()
+        form.addRow(self.style_label, self.style_combo)
         form.addRow(self.method_label, self.method)
         form.addRow(self.steps_label, self.steps)
         form.addRow(self.jumps_label, self.jumps)
@@ -386,6 +390,11 @@ class InpaintPage(QWidget):
         self.jumps_label.setText(self.tr("Jumps"))
         self.seed_label.setText(self.tr("Seed"))
         self.count_label.setText(self.tr("Candidates"))
+        self.style_label.setText(self.tr("Ink style"))
+        self.style_combo.setToolTip(
+            self.tr("The style the masked part is repainted in; a painting made here starts with its own style")
+        )
+        self._choose_style(self.current_style())
         self.dice.setToolTip(self.tr("Random seed"))
         self.generate_button.setText(self.tr("Inpaint"))
         self.method.setToolTip(
@@ -423,24 +432,44 @@ class InpaintPage(QWidget):
     def open_path(self, path: Path) -> None:
         """Read ``path`` off the GUI thread (any mode is converted to RGB, with notices)."""
         from studio.engine.images import load_image_rgb
+        from studio.engine.pngmeta import read_png_meta
 
         path = Path(path)
 
-        def done(loaded: Any, error: str | None) -> None:
+        def load() -> tuple[Any, str | None]:
+            loaded = load_image_rgb(path, downscale=True)
+            try:
+                style = read_png_meta(path).get("style")
+            except StudioError:  # not painted here: no settings to read
+                style = None
+            return loaded, style if isinstance(style, str) else None
+
+        def done(result: Any, error: str | None) -> None:
             if error is not None:
                 self.show_message(error, "error")
                 return
-            self.set_painting(loaded.image, path.stem, notices=loaded.notices)
+            loaded, style = result
+            self.set_painting(loaded.image, path.stem, notices=loaded.notices, style=style)
 
-        self.window_.runner.run_io(lambda: load_image_rgb(path, downscale=True), done)
+        self.window_.runner.run_io(load, done)
 
-    def set_painting(self, image: Image.Image, name: str = "painting", notices: tuple[str, ...] | list[str] = ()) -> None:
+    def set_painting(
+        self,
+        image: Image.Image,
+        name: str = "painting",
+        notices: tuple[str, ...] | list[str] = (),
+        *,
+        style: str | None = None,
+    ) -> None:
+        """Open ``image`` for inpainting; ``style`` is its own ink style (the tab's default), None when unknown."""
         if self.job_id:  # its candidates belong to the painting being replaced
             self.cancel()
             self.job_id, self._outbox = 0, None
             self._status(lambda: self.tr("Cancelled"))
         self.painting = image.convert("RGB")
         self.painting_name = name
+        self.painting_style = style
+        self._choose_style(style or self.window_.model_panel.current_style())
         self.canvas.set_painting(self.painting)
         self.undo_stack.clear()
         self._set_candidates([])
@@ -542,6 +571,35 @@ class InpaintPage(QWidget):
         self.method.setCurrentText(current if current in methods else methods[0])
         self.method.blockSignals(False)
         self._on_method(self.method.currentText())
+        self._styles = list(getattr(record, "styles", None) or [])
+        self._choose_style(self.current_style() or self.painting_style or self.window_.model_panel.current_style())
+
+    def current_style(self) -> str | None:
+        """The ink style the candidates are painted in (None: the model has only one)."""
+        data = self.style_combo.currentData()
+        return data if isinstance(data, str) and data else None
+
+    def _choose_style(self, wanted: str | None) -> None:
+        """Offer the model's styles; select ``wanted`` when it is one of them, else the model's first."""
+        styles = getattr(self, "_styles", [])
+        self.style_combo.blockSignals(True)
+        self.style_combo.clear()
+        for name in styles:
+            self.style_combo.addItem(self._style_text(name), name)
+        if not styles:
+            self.style_combo.addItem(self.tr("the model's only style"), "")
+        index = self.style_combo.findData(wanted) if wanted else -1
+        self.style_combo.setCurrentIndex(max(0, index))
+        self.style_combo.setEnabled(bool(styles))
+        self.style_combo.blockSignals(False)
+
+    def _style_text(self, name: str) -> str:
+        own = self.tr(" (the painting's own)") if name == self.painting_style else ""
+        if name == "light":
+            return self.tr("淡墨 light ink") + own
+        if name == "dark":
+            return self.tr("浓墨 dark ink") + own
+        return name + own
 
     def _on_method(self, method: str) -> None:
         if not method:
@@ -597,7 +655,7 @@ class InpaintPage(QWidget):
             seed=self.seed.value(),
             count=self.count.value(),
             method=method,
-            style=self.window_.model_panel.current_style(),
+            style=self.current_style(),
             steps=self.steps.value(),
             jumps=self.jumps.value() if self.jumps.isEnabled() else None,
         )
@@ -606,7 +664,7 @@ class InpaintPage(QWidget):
         run = make_inpaint_run(runner.model_cache, record, self.painting, mask, params, outbox, name=self.painting_name)
         self._outbox = outbox
         self._set_candidates([])
-        job = runner.submit_task(self.tr("Inpaint"), run)
+        job = runner.submit_task(lambda: self.tr("Inpaint"), run)
         self.job_id = job.id
         self.progress.setValue(0)
         waiting = runner.current is not job
@@ -730,10 +788,16 @@ class InpaintPage(QWidget):
         self.canvas.update()
 
     # ------------------------------------------------------------------ keeping a result
-    def _file_name(self, c: Candidate) -> str:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in self.painting_name)[:60] or "painting"
-        return f"{stamp}-{time.time_ns() % 10**9:09d}-{safe}-inpaint-{c.meta.get('method', '')}-{c.seed}.png"
+    @staticmethod
+    def _file_name(c: Candidate, *, stamped: bool = True) -> str:
+        """``model-style-seed-inpaint.png`` from the candidate's own settings (what its PNG records);
+        in the gallery prefixed with the time, as paintings are, so the folder sorts by when they were made."""
+        from studio.engine.paint import file_name  # the engine is loaded by now: a candidate was painted
+
+        name = file_name("{model}-{style}-{seed}-inpaint", c.meta)
+        if not stamped:
+            return name
+        return f"{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{name}"
 
     def keep(self) -> Path | None:
         """Save the chosen candidate (PNG with its settings) into the gallery folder and show it there."""
@@ -757,7 +821,7 @@ class InpaintPage(QWidget):
         if c is None:
             return
         target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save result as"), str(Path.home() / self._file_name(c)), self.tr("PNG image (*.png)")
+            self, self.tr("Save result as"), str(Path.home() / self._file_name(c, stamped=False)), self.tr("PNG image (*.png)")
         )
         if target:
             path = self._save(c, Path(target) if target.lower().endswith(".png") else Path(target + ".png"))
