@@ -76,17 +76,26 @@ class LatestFrame:
         return item
 
 
+def seed_tokens(text: str) -> list[str]:
+    """The parts of a keyframe list: separated by commas (also the full-width ，) or spaces."""
+    return text.replace(",", " ").replace("，", " ").split()
+
+
+def is_seed(part: str) -> bool:
+    """A whole number from 0 to 2**63-1."""
+    try:
+        return 0 <= int(part) <= MAX_SEED
+    except ValueError:
+        return False
+
+
 def parse_seeds(text: str) -> tuple[int, ...]:
     """``"7, 8 9"`` → (7, 8, 9); StudioError (one line) for anything that is not a seed."""
     seeds = []
-    for part in text.replace(",", " ").replace("，", " ").split():
-        try:
-            value = int(part)
-        except ValueError:
-            raise StudioError(f"'{part}' is not a seed (whole numbers 0 to 2**63-1)") from None
-        if not 0 <= value <= MAX_SEED:
+    for part in seed_tokens(text):
+        if not is_seed(part):
             raise StudioError(f"'{part}' is not a seed (whole numbers 0 to 2**63-1)")
-        seeds.append(value)
+        seeds.append(int(part))
     return tuple(seeds)
 
 
@@ -118,8 +127,11 @@ def check_settings(settings: WalkSettings) -> None:
 def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkSettings, previews: LatestFrame | None = None) -> Run:
     """A task that paints every frame of the walk with ``record``'s model (from the worker's cache).
 
-    Progress counts denoising steps over all frames. Each finished frame is a preview: put in
-    ``previews`` when given (the report then only wakes the window), else reported as the image.
+    Progress counts denoising steps over all frames. Frames are painted one at a time, so each
+    appears while the rest are still being painted (frames painted as a batch finish together: a
+    walk of up to eight frames showed nothing until it was done). Each finished frame is a
+    preview: put in ``previews`` when given (the report then only wakes the window), else
+    reported as the image.
     """
     check_settings(settings)
 
@@ -143,6 +155,7 @@ def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkSetting
             style_walk=settings.style_walk,
             sampler=settings.sampler,
             steps=settings.steps,
+            batch_size=1,
         )
         per_frame = settings.steps if model.kind == "diffusion" else 1
         n = total_frames(settings)

@@ -247,3 +247,43 @@ def test_language_switch_retitles_the_tab(qtbot, make_window) -> None:
     qtbot.waitUntil(lambda: window.modes.tabText(index) == "Walk", timeout=5000)
     assert page.render_button.text() == "Render walk"
     assert window.series_actions.act_export.text() == "Export series…"
+
+
+def test_frames_appear_while_the_walk_is_still_rendering(qtbot, make_window) -> None:
+    window = make_window()
+    page = walk_setup(window, "3, 4", frames=4, steps=3)  # 5 frames: fewer than one batch of the engine
+    seen = []  # (frames shown so far, step, total, progress text) at each of the render's progress events
+    window.runner.event.connect(
+        lambda ev: page.render_job is not None and ev.job_id == page.render_job.id and ev.kind == "progress"
+        and seen.append((page.previews_shown, ev.step, ev.total, page.progress.format(), page.canvas.caption))
+    )
+    page.start_render()
+    wait_idle(qtbot, window)
+    assert len(page.frames) == 5 and seen
+    total = seen[-1][2]
+    assert total == 15
+    # the first frame is on screen while the others are still being painted, not all at the end
+    early = [s for s in seen if s[0] >= 1 and s[1] < total]
+    assert early and early[0][1] <= 3 + 1, seen
+    assert early[0][4] == "rendering · frame 1 of 5"
+    # the progress says which frame is being painted, one after another
+    texts = [s[3] for s in seen]
+    assert "Rendering frame 1 of 5 · step 1/3" in texts and "Rendering frame 5 of 5 · step 2/3" in texts, texts
+    assert page.progress.format() == "Rendered 5 frames"
+
+
+def test_the_walk_banner_follows_the_language(qtbot, make_window) -> None:
+    window = make_window()
+    page = walk_setup(window, "1, 2", frames=4)
+    hook = cancel_at_first_progress(window, lambda: page.render_job)
+    page.start_render()
+    wait_idle(qtbot, window)
+    window.runner._posted.disconnect(hook)
+    assert page.message_text == "Walk cancelled." and page.progress.format() == "Cancelled"
+    window.set_language("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: page.render_button.text() == "渲染漫游", timeout=5000)
+        assert page.message_text == "漫游已取消。" and page.progress.format() == "已取消"
+    finally:
+        window.set_language("en")
+    qtbot.waitUntil(lambda: page.message_text == "Walk cancelled.", timeout=5000)

@@ -8,6 +8,7 @@ figure, and Export… writes it as GIF, MP4, WebP or a folder of PNG frames.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,10 @@ from studio.engine.walk_tasks import (
     WalkSettings,
     check_animation_target,
     export_task,
+    is_seed,
     parse_seeds,
     render_task,
+    seed_tokens,
     total_frames,
 )
 from studio.errors import StudioError
@@ -86,6 +89,9 @@ class WalkPage(QWidget):
         self._export_target = ""
         self.previews = LatestFrame()  # frames as they are rendered, handed over beside the progress events
         self.previews_shown = 0
+        self._render_frames = 0  # frames of the walk being rendered
+        self._progress_source: Callable[[], str] = lambda: self.tr("Ready")
+        self._message_source: str | Callable[[], str] = ""
         self._build()
         self.retranslate()
         self._on_model(window.model_panel.current_record())
@@ -279,7 +285,7 @@ class WalkPage(QWidget):
     def add_selected(self) -> None:
         items = self.pick_list.selectedItems()
         if not items:
-            self.show_message(self.tr("Select paintings in the list first (or double-click one)."), error=True)
+            self.show_message(lambda: self.tr("Select paintings in the list first (or double-click one)."), error=True)
             return
         self.add_seeds([int(item.data(META_ROLE)["seed"]) for item in sorted(items, key=self.pick_list.row)])
 
@@ -328,13 +334,21 @@ class WalkPage(QWidget):
 
     # ------------------------------------------------------------------ render
     def start_render(self) -> Any:
-        """Queue the walk on the inference thread; its frames play here when it is done."""
+        """Queue the walk on the inference thread; its frames show here as they are painted, then play."""
         record = self.win.model_panel.current_record()
         if record is None:
-            self.show_message(self.tr("Choose a model first."), error=True)
+            self.show_message(lambda: self.tr("Choose a model first."), error=True)
+            return None
+        # the painter's own mistakes, said in the window's language (the engine's checks say it in English)
+        bad = next((part for part in seed_tokens(self.seeds_edit.text()) if not is_seed(part)), None)
+        if bad is not None:
+            self.show_message(lambda: self.tr("'{0}' is not a seed (whole numbers 0 to 2**63-1)").format(bad), error=True)
             return None
         try:
             settings = self.walk_settings()
+            if not total_frames(settings):
+                self.show_message(lambda: self.tr("Give two seeds or more (or one with the style walk)."), error=True)
+                return None
             run = render_task(worker_cache(self.win), record, settings, self.previews)
         except StudioError as exc:
             self.show_message(str(exc), error=True)
@@ -342,9 +356,13 @@ class WalkPage(QWidget):
         self.hide_message()
         self.previews.take()
         self.previews_shown = 0
-        self.render_job = self.win.runner.submit_task(self.tr("Walk of {0} frames").format(total_frames(settings)), run)
+        self._render_frames = n = total_frames(settings)
+        self.render_job = self.win.runner.submit_task(lambda: self.tr("Walk of {0} frames").format(n), run)
         self.progress.setValue(0)
-        self.progress.setFormat(self.tr("Waiting for the painter…") if self.win.runner.current is not self.render_job else "")
+        if self.win.runner.current is not self.render_job:
+            self._set_progress(lambda: self.tr("Waiting for the painter…"))
+        else:
+            self._set_progress(lambda: "")
         self._update_buttons()
         return self.render_job
 
@@ -355,10 +373,10 @@ class WalkPage(QWidget):
                 continue
             if runner.current is not None and runner.current.id == job.id:
                 runner.cancel_current()
-                self.progress.setFormat(self.tr("Cancelling…"))
+                self._set_progress(lambda: self.tr("Cancelling…"))
             elif runner.remove(job.id):
                 self._job_ended(job.id)
-                self.progress.setFormat(self.tr("Cancelled"))
+                self._set_progress(lambda: self.tr("Cancelled"))
 
     def _mine(self, ev: JobEvent) -> str | None:
         if self.render_job is not None and ev.job_id == self.render_job.id:
@@ -380,41 +398,43 @@ class WalkPage(QWidget):
             return
         if ev.kind == "started":
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Rendering…") if which == "render" else self.tr("Exporting…"))
+            self._set_progress(lambda: self.tr("Rendering…") if which == "render" else self.tr("Exporting…"))
         elif ev.kind == "progress":
             self.progress.setValue(int(ev.fraction * 1000))
             if which == "render":
-                self.progress.setFormat(self.tr("Rendering {0}%").format(int(ev.fraction * 100)))
+                self._set_progress(self._render_text(ev.step, ev.total))
                 self._show_preview()
             else:
-                self.progress.setFormat(self.tr("Exporting frame {0}/{1}").format(ev.step, ev.total))
+                self._set_progress(lambda: self.tr("Exporting frame {0}/{1}").format(ev.step, ev.total))
         elif ev.kind == "finished":
             self.progress.setValue(1000)
             if which == "render":
                 self.set_result(ev.meta["result"])
-                self.progress.setFormat(self.tr("Rendered {0} frames").format(len(self.frames)))
+                made = len(self.frames)
+                self._set_progress(lambda: self.tr("Rendered {0} frames").format(made))
             else:
                 self.last_export = ev.meta["result"]
-                self.progress.setFormat(self.tr("Exported"))
-                self.show_message(self.tr("Exported {0}").format(self.last_export))
+                self._set_progress(lambda: self.tr("Exported"))
+                written = self.last_export
+                self.show_message(lambda: self.tr("Exported {0}").format(written))
             self._job_ended(ev.job_id)
         elif ev.kind == "cancelled":
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Cancelled"))
+            self._set_progress(lambda: self.tr("Cancelled"))
             if which == "render":
-                self.show_message(self.tr("Walk cancelled."))
+                self.show_message(lambda: self.tr("Walk cancelled."))
                 self._restore_view()
             else:
-                self.show_message(self.tr("Export cancelled: no file was written."))
+                self.show_message(lambda: self.tr("Export cancelled: no file was written."))
             self._job_ended(ev.job_id)
         elif ev.kind == "error":
             self.progress.setValue(0)
-            self.progress.setFormat(self.tr("Failed"))
+            self._set_progress(lambda: self.tr("Failed"))
             if which == "render":
-                self.show_message(self.tr("Walk failed: {0}").format(ev.message), error=True)
+                self.show_message(lambda: self.tr("Walk failed: {0}").format(ev.message), error=True)
                 self._restore_view()
             else:
-                self.show_message(self.tr("Export failed: {0}").format(ev.message), error=True)
+                self.show_message(lambda: self.tr("Export failed: {0}").format(ev.message), error=True)
             self._job_ended(ev.job_id)
 
     def _show_preview(self) -> None:
@@ -424,7 +444,8 @@ class WalkPage(QWidget):
         index, image = item
         self.stop()
         self.previews_shown += 1
-        self.canvas.set_image(image, preview=True, caption=self.tr("rendering · frame {0}").format(index + 1))
+        n = self._render_frames
+        self.canvas.set_image(image, preview=True, caption=lambda: self.tr("rendering · frame {0} of {1}").format(index + 1, n))
 
     # ------------------------------------------------------------------ the result, played
     def set_result(self, result: RenderedWalk) -> None:
@@ -510,7 +531,7 @@ class WalkPage(QWidget):
     # ------------------------------------------------------------------ export
     def export_dialog(self) -> None:
         if not self.frames:
-            self.show_message(self.tr("Render a walk first."), error=True)
+            self.show_message(lambda: self.tr("Render a walk first."), error=True)
             return
         filters = [
             self.tr("GIF animation (*.gif)"),
@@ -533,7 +554,7 @@ class WalkPage(QWidget):
     def export_to(self, out: str | Path) -> None:
         """Check ``out`` on the file thread (one-line error), then write the frames as a task."""
         if not self.frames or self.result is None:
-            self.show_message(self.tr("Render a walk first."), error=True)
+            self.show_message(lambda: self.tr("Render a walk first."), error=True)
             return
         out = Path(out)
         frames, meta = list(self.frames), dict(self.result.meta)
@@ -543,19 +564,39 @@ class WalkPage(QWidget):
 
         def checked(_kind: Any, error: str | None) -> None:
             if error is not None:
-                self.show_message(self.tr("Cannot export: {0}").format(error), error=True)
+                self.show_message(lambda: self.tr("Cannot export: {0}").format(error), error=True)
                 self._update_buttons()
                 return
             self.hide_message()
             run = export_task(frames, out, fps=fps, upscale=upscale, meta=meta)
-            self.export_job = self.win.runner.submit_task(self.tr("Export {0}").format(out.name), run)
+            self.export_job = self.win.runner.submit_task(lambda: self.tr("Export {0}").format(out.name), run)
             self.win.settings.output_dir = str(out.parent)
             self._update_buttons()
 
         self.win.runner.run_io(lambda: check_animation_target(out), checked)
 
     # ------------------------------------------------------------------ messages, state, language
-    def show_message(self, text: str, error: bool = False) -> None:
+    def _set_progress(self, text: Callable[[], str]) -> None:
+        """The progress bar's text, re-read when the language changes."""
+        self._progress_source = text
+        self.progress.setFormat(text())
+
+    def _render_text(self, step: int, total: int) -> Callable[[], str]:
+        """Frames are painted one after another: say which one is being painted (and at which step)."""
+        n = self._render_frames
+        if not n or not total:
+            return lambda: self.tr("Rendering…")
+        per_frame = max(1, total // n)
+        frame = min(n, step // per_frame + 1)
+        within = step - (frame - 1) * per_frame
+        if per_frame == 1 or within >= per_frame:
+            return lambda: self.tr("Rendering frame {0} of {1}").format(frame, n)
+        return lambda: self.tr("Rendering frame {0} of {1} · step {2}/{3}").format(frame, n, within, per_frame)
+
+    def show_message(self, text: str | Callable[[], str], error: bool = False) -> None:
+        """A line above the animation; a callable is re-read when the language changes."""
+        self._message_source = text
+        text = text() if callable(text) else text
         color = ("#f8dcd9", "#7d1f1c", "#c9625b") if error else ("#e6ecdf", "#2e4a26", "#8aa67b")
         self.message.setStyleSheet(
             f"#walkMessage {{ background: {color[0]}; color: {color[1]}; border: 1px solid {color[2]};"
@@ -627,8 +668,9 @@ class WalkPage(QWidget):
             "The frames play here; Space plays and pauses, the slider scrubs."
         )
         self.canvas.update()
-        if not self.win.runner.busy and self.render_job is None and self.export_job is None:
-            self.progress.setFormat(self.tr("Ready"))
+        self.progress.setFormat(self._progress_source())
+        if callable(self._message_source) and not self.message.isHidden():
+            self.message.setText(self._message_source())
         self.retranslate_style_walk()
         self._sync_play_button()
         self._show_smoothness()
