@@ -151,3 +151,53 @@ def test_compare_defaults_to_the_bundled_models(bundled_dir: Path, tiny_gan: Pat
     assert code == 0, err
     meta = read_png_meta(out)
     assert meta["gan"]["model"] != meta["diffusion"]["model"] and meta["seeds"] == [3]
+
+
+def _english(text: str, names: set[str]) -> list[str]:
+    import re
+
+    words = re.findall(r"[A-Za-z][A-Za-z_]*[A-Za-z0-9]", text)
+    return [w for w in words if w.lower() not in names and not re.fullmatch(r"x_t|x0|GAN", w)]
+
+
+def test_picture_labels_are_all_in_one_language(tiny_diffusion: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from conftest import save_tiny_gan
+
+    from studio.engine.classroom import drawn_language, filmstrip_layout, side_by_side_labels
+
+    cjk = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+    record = resolve(str(tiny_diffusion))
+    model = load_checkpoint(record.path)
+    traj = denoising_trajectory(model, 3, steps=2, every=1, style="dark")
+    gan_path = save_tiny_gan(tmp_path / "gan.safetensors")
+    gan_rec = resolve(str(gan_path))
+    result = side_by_side((load_checkpoint(gan_rec.path), gan_rec), (model, record), count=1, seed=4, steps=2)
+    names = {"ddim", "dpm", "tiny", "diffusion", "gan"} | {w.lower() for w in re.findall(r"[A-Za-z]+", f"{gan_rec.id} {record.id}")}
+
+    en = [*filmstrip_layout(traj, "en")[1].texts, *side_by_side_labels(result, "en")]
+    assert not any(cjk.search(t) for t in en), en  # English pictures: no Chinese row labels
+    assert "x_t (noisy)" in en and any(t.startswith("seed 3 · ") and t.endswith("dark ink") for t in en)
+
+    assert drawn_language("zh_CN") == "zh_CN", "fonts-noto-cjk is installed here"
+    zh = [*filmstrip_layout(traj, "zh_CN")[1].texts, *side_by_side_labels(result, "zh_CN")]
+    assert not [w for t in zh for w in _english(t, names)], zh  # Chinese pictures: no English headers
+    assert any(t.startswith("种子 3") and t.endswith("浓墨") for t in zh) and zh[-1] == "种子 4"
+
+    # the CLI draws the language asked for and records it
+    for lang in ("en", "zh_CN"):
+        out = tmp_path / f"strip-{lang}.png"
+        code, _, err = run(["trajectory", "--model", str(tiny_diffusion), "--seed", "3", "--steps", "2", "--lang", lang,
+                            "--out", str(out)], capsys)
+        assert code == 0, err
+        assert read_png_meta(out)["lang"] == lang
+        out = tmp_path / f"cmp-{lang}.png"
+        code, _, err = run(["compare", "--gan", str(gan_path), "--diffusion", str(tiny_diffusion), "--count", "1", "--seed", "1",
+                            "--steps", "2", "--lang", lang, "--out", str(out)], capsys)
+        assert code == 0, err
+        assert read_png_meta(out)["lang"] == lang
+    # one painting per row: the sheet is as wide as its longest header, which is no longer cut off
+    from studio.engine.classroom import side_by_side_sheet
+
+    assert side_by_side_sheet(result, thumb=32).width > 32 + 2 * 10

@@ -15,6 +15,7 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
     cli._add_sampling_args(p)
     p.add_argument("--every", type=cli._positive_int, default=1, help="show every E-th step (the last step is always shown)")
     p.add_argument("--out", required=True, help="strip.png (two rows: x_t, predicted x0) or strip.gif (animated)")
+    _add_lang(p)
 
     p = sub.add_parser("compare", help="the same seeds painted by a GAN and a diffusion model, with wall times")
     p.add_argument("--gan", help="GAN model id or checkpoint path (default: the bundled GAN)")
@@ -26,6 +27,12 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sampler", default=None, help="diffusion sampler (default the studio's)")
     p.add_argument("--device", default="auto")
     p.add_argument("--out", required=True, help="a PNG with both rows and their wall times")
+    _add_lang(p)
+
+
+def _add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("en", "zh_CN"), default="en",
+                   help="language of every label drawn on the picture: en (default) or zh_CN (简体中文)")
 
 
 cli._EXTRA_PARSERS.append(_add_parsers)
@@ -61,14 +68,14 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-    save_filmstrip(traj, out)
+    save_filmstrip(traj, out, lang=args.lang)
     print(f"wrote {out}: {len(traj.frames)} frame(s) of seed {seed} (steps {', '.join(str(f.step) for f in traj.frames)})")
     return 0
 
 
 @cli.command("compare")
 def cmd_compare(args: argparse.Namespace) -> int:
-    from studio.engine.classroom import side_by_side, side_by_side_sheet
+    from studio.engine.classroom import drawn_language, side_by_side, side_by_side_sheet
     from studio.engine.device import choose_device
     from studio.engine.noise import random_seed
     from studio.engine.pngmeta import save_png
@@ -104,8 +111,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         "diffusion": {"model": result.diffusion.name, "seconds": round(result.diffusion.seconds, 4), "sampler": sampler,
                       "steps": args.steps or DEFAULT_STEPS},
         "device": device.device,
+        "lang": drawn_language(args.lang),
     }
-    save_png(side_by_side_sheet(result), meta, out)
+    save_png(side_by_side_sheet(result, lang=args.lang), meta, out)
     print(f"wrote {out}: GAN {result.gan.name} {result.gan.seconds:.2f} s, diffusion {result.diffusion.name} "
           f"{result.diffusion.seconds:.2f} s for {args.count} painting(s) each", file=sys.stdout)
     return 0

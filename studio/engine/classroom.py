@@ -40,6 +40,65 @@ from studio.errors import StudioError
 from studio.models.catalog import ModelRecord
 from studio.models.loaders import LoadedModel
 
+# ---------------------------------------------------------------------------- the words on the pictures
+
+
+@dataclass(frozen=True)
+class SheetText:
+    """Every word drawn on a filmstrip or a GAN-vs-diffusion picture, in one language.
+
+    One table per language, so a picture never mixes a Chinese row label with an English header.
+    The CLI picks it with ``--lang``; the window passes its own language.
+    """
+
+    noisy: str = "x_t (noisy)"
+    predicted: str = "x0 (predicted)"
+    title: str = "seed {seed} · {sampler} · {steps} steps"
+    styles: tuple[tuple[str, str], ...] = (("light", "light ink"), ("dark", "dark ink"))
+    upscaled: str = "×2 → {size} px"
+    gan_row: str = "GAN: {model} — {count} in {seconds:.2f} s"
+    diffusion_row: str = "Diffusion: {model} — {count} in {seconds:.2f} s"
+    seeds: str = "seeds {seeds}"
+
+    def style(self, name: str) -> str:
+        return dict(self.styles).get(name, name)
+
+
+SHEET_TEXT = {
+    "en": SheetText(),
+    "zh_CN": SheetText(
+        noisy="x_t（含噪）",
+        predicted="x0（预测）",
+        title="种子 {seed} · {sampler} · {steps} 步",
+        styles=(("light", "淡墨"), ("dark", "浓墨")),
+        upscaled="×2 → {size} 像素",
+        gan_row="GAN 对抗生成：{model} — {count} 幅用时 {seconds:.2f} 秒",
+        diffusion_row="扩散模型：{model} — {count} 幅用时 {seconds:.2f} 秒",
+        seeds="种子 {seeds}",
+    ),
+}
+
+
+def sheet_text(lang: str) -> SheetText:
+    """The words for ``lang`` (``en`` or ``zh_CN``); StudioError for a language without a table."""
+    if lang not in SHEET_TEXT:
+        raise StudioError(f"no labels in '{lang}' (choose from {', '.join(SHEET_TEXT)})")
+    return SHEET_TEXT[lang]
+
+
+def _text_for(lang: str, font: Any) -> SheetText:
+    """Chinese words need a font that has them; without one the picture is labelled in English throughout."""
+    return sheet_text(drawn_language(lang, font))
+
+
+def drawn_language(lang: str, font: Any = None) -> str:
+    """The language a picture asked for in ``lang`` is labelled in: English when no installed font has Chinese."""
+    from studio.engine.export import font_has_cjk
+
+    sheet_text(lang)  # an unknown language is refused
+    return lang if lang == "en" or font_has_cjk(font if font is not None else caption_font()) else "en"
+
+
 # ---------------------------------------------------------------------------- denoising filmstrip
 
 
@@ -129,19 +188,25 @@ class StripLayout:
     scale: int
     x_t_boxes: list[tuple[int, int, int, int]]
     x0_boxes: list[tuple[int, int, int, int]]
+    texts: tuple[str, ...] = ()  # every word drawn, in the order drawn
 
 
-def filmstrip_layout(traj: Trajectory) -> tuple[Image.Image, StripLayout]:
-    """The strip as a picture: top row x_t, bottom row predicted x0, step numbers under each column."""
+def filmstrip_layout(traj: Trajectory, lang: str = "en") -> tuple[Image.Image, StripLayout]:
+    """The strip as a picture: top row x_t, bottom row predicted x0, step numbers under each column.
+
+    Labels are in ``lang`` (``en``, ``zh_CN``), all of them.
+    """
     if not traj.frames:
         raise StudioError("the trajectory has no frames")
     w, h = traj.frames[0].x_t.size
     scale = _cell_scale((w, h))
     cw, ch = w * scale, h * scale
     font = caption_font(max(11, min(18, cw // 7)))
+    words = _text_for(lang, font)
+    drawn: list[str] = []
     line = font.getbbox("墨 step 0/0")[3] + 6
     pad = 8
-    labels = ("x_t 噪声", "x0 预测")
+    labels = (words.noisy, words.predicted)
     label_w = max(font.getbbox(text)[2] for text in labels) + 2 * pad
     n = len(traj.frames)
     stages_w = sum(im.width + pad for im in traj.stages)
@@ -149,11 +214,14 @@ def filmstrip_layout(traj: Trajectory) -> tuple[Image.Image, StripLayout]:
     height = pad + line + max(2 * (ch + pad), max((im.height + pad for im in traj.stages), default=0)) + line
     strip = Image.new("RGB", (width, height), (246, 242, 232))
     draw = ImageDraw.Draw(strip)
-    title = f"seed {traj.seed} · {traj.sampler} · {traj.steps} steps" + (f" · {traj.style}" if traj.style else "")
+    title = words.title.format(seed=traj.seed, sampler=traj.sampler, steps=traj.steps)
+    title += f" · {words.style(traj.style)}" if traj.style else ""
     draw.text((pad, pad), title, font=font, fill=(30, 30, 30))
+    drawn.append(title)
     row_y = (pad + line, pad + line + ch + pad)
     for y, text in zip(row_y, labels):
         draw.text((pad, y + ch // 2), text, font=font, fill=(60, 60, 60), anchor="lm")
+        drawn.append(text)
     x_t_boxes, x0_boxes = [], []
     for i, frame in enumerate(traj.frames):
         x = label_w + i * (cw + pad)
@@ -162,42 +230,45 @@ def filmstrip_layout(traj: Trajectory) -> tuple[Image.Image, StripLayout]:
             strip.paste(big, (x, row_y[row]))
             boxes.append((x, row_y[row], x + cw, row_y[row] + ch))
         draw.text((x + cw // 2, row_y[1] + ch + 3), f"{frame.step}/{frame.total}", font=font, fill=(40, 40, 40), anchor="ma")
+        drawn.append(f"{frame.step}/{frame.total}")
     # a two-stage model's upscaler passes, each at its own pixel size
     x = label_w + n * (cw + pad) + pad
     for im in traj.stages:
         strip.paste(im.convert("RGB"), (x, row_y[0]))
-        draw.text((x + im.width // 2, row_y[0] + im.height + 3), f"×2 → {im.width}px", font=font, fill=(40, 40, 40), anchor="ma")
+        stage = words.upscaled.format(size=im.width)
+        draw.text((x + im.width // 2, row_y[0] + im.height + 3), stage, font=font, fill=(40, 40, 40), anchor="ma")
+        drawn.append(stage)
         x += im.width + pad
-    return strip, StripLayout(scale, x_t_boxes, x0_boxes)
+    return strip, StripLayout(scale, x_t_boxes, x0_boxes, tuple(drawn))
 
 
-def filmstrip(traj: Trajectory) -> Image.Image:
-    return filmstrip_layout(traj)[0]
+def filmstrip(traj: Trajectory, lang: str = "en") -> Image.Image:
+    return filmstrip_layout(traj, lang)[0]
 
 
-def filmstrip_gif_frames(traj: Trajectory) -> list[Image.Image]:
+def filmstrip_gif_frames(traj: Trajectory, lang: str = "en") -> list[Image.Image]:
     """One animation frame per shown step: x_t beside x0, with the step number."""
     frames = []
     for frame in traj.frames:
         single = Trajectory([frame], frame.x_t, traj.seed, traj.sampler, traj.steps, traj.style)
-        frames.append(filmstrip(single))
+        frames.append(filmstrip(single, lang))
     return frames
 
 
-def save_filmstrip(traj: Trajectory, path: str | Path, *, frame_ms: int = 400) -> Path:
-    """Write the strip as .png (both rows, all steps) or .gif (animated, the last frame held)."""
+def save_filmstrip(traj: Trajectory, path: str | Path, *, frame_ms: int = 400, lang: str = "en") -> Path:
+    """Write the strip as .png (both rows, all steps) or .gif (animated, the last frame held); labels in ``lang``."""
     from studio.engine.pngmeta import atomic_target, save_png
 
     path = Path(path)
     suffix = path.suffix.lower()
     meta = {"trajectory": True, "seed": traj.seed, "sampler": traj.sampler, "steps": traj.steps, "style": traj.style,
-            "frame_steps": [f.step for f in traj.frames]}
+            "frame_steps": [f.step for f in traj.frames], "lang": drawn_language(lang)}
     if suffix == ".png":
-        strip, layout = filmstrip_layout(traj)
+        strip, layout = filmstrip_layout(traj, lang)
         meta.update(scale=layout.scale, x_t_boxes=[list(b) for b in layout.x_t_boxes], x0_boxes=[list(b) for b in layout.x0_boxes])
         return save_png(strip, meta, path)
     if suffix == ".gif":
-        frames = filmstrip_gif_frames(traj)
+        frames = filmstrip_gif_frames(traj, lang)
         durations = [frame_ms] * (len(frames) - 1) + [frame_ms * 5]
         tmp = atomic_target(path)
         try:
@@ -328,22 +399,34 @@ def side_by_side(
     return SideBySide(runs[0], runs[1], [seed + k for k in range(count)])
 
 
-def side_by_side_sheet(result: SideBySide, *, thumb: int = 128) -> Image.Image:
+def side_by_side_labels(result: SideBySide, lang: str = "en", font: Any = None) -> list[str]:
+    """The sheet's words: the GAN row's header, the diffusion row's, the seeds line (all in ``lang``)."""
+    words = _text_for(lang, font) if font is not None else sheet_text(lang)
+    rows = [
+        template.format(model=run.name, count=len(run.paintings), seconds=run.seconds)
+        for run, template in ((result.gan, words.gan_row), (result.diffusion, words.diffusion_row))
+    ]
+    return [*rows, words.seeds.format(seeds=", ".join(map(str, result.seeds)))]
+
+
+def side_by_side_sheet(result: SideBySide, *, thumb: int = 128, lang: str = "en") -> Image.Image:
     """Two labelled rows (GAN, diffusion) with their wall times, for slides or a saved comparison."""
     font = caption_font(max(11, thumb // 10))
+    headers = side_by_side_labels(result, lang, font)
     line = font.getbbox("墨 0123456789")[3] + 6
     pad = 10
     n = len(result.seeds)
-    width = pad + n * (thumb + pad)
+    # as wide as the widest header too: with one or two paintings a row's header was cut off
+    width = max(pad + n * (thumb + pad), *(int(font.getlength(h)) + 2 * pad for h in headers))
     height = pad + 2 * (line + thumb + pad) + line
     sheet = Image.new("RGB", (width, height), (246, 242, 232))
     draw = ImageDraw.Draw(sheet)
     y = pad
-    for run, label in ((result.gan, "GAN 对抗生成"), (result.diffusion, "Diffusion 扩散")):
-        draw.text((pad, y), f"{label}: {run.name} — {len(run.paintings)} in {run.seconds:.2f} s", font=font, fill=(30, 30, 30))
+    for run, header in zip((result.gan, result.diffusion), headers):
+        draw.text((pad, y), header, font=font, fill=(30, 30, 30))
         y += line
         for i, im in enumerate(run.images):
             sheet.paste(im.convert("RGB").resize((thumb, thumb), Image.LANCZOS), (pad + i * (thumb + pad), y))
         y += thumb + pad
-    draw.text((pad, y), "seeds " + ", ".join(map(str, result.seeds)), font=font, fill=(60, 60, 60))
+    draw.text((pad, y), headers[2], font=font, fill=(60, 60, 60))
     return sheet

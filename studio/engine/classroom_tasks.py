@@ -140,8 +140,8 @@ def compare_task(
     return run
 
 
-def save_filmstrip_file(trajectory: Any, path: str | Path) -> Path:
-    """Write a trajectory as a .png strip or an animated .gif (for the window's file thread)."""
+def save_filmstrip_file(trajectory: Any, path: str | Path, lang: str = "en") -> Path:
+    """Write a trajectory as a .png strip or an animated .gif (for the window's file thread), labelled in ``lang``."""
     from studio.engine.classroom import save_filmstrip
 
-    return save_filmstrip(trajectory, path)
+    return save_filmstrip(trajectory, path, lang=lang)
