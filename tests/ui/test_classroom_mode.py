@@ -222,3 +222,84 @@ def test_presentation_keys(qtbot, make_window) -> None:
     assert view.isVisible()
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert not view.isVisible()
+
+
+def test_noise_it_plays_the_painting_into_noise(qtbot, make_window) -> None:
+    window = make_window()
+    painted = paint_one(qtbot, window, seed=9)
+    view = window.classroom.forward
+    window.modes.setCurrentWidget(window.classroom)
+    window.classroom.views.setCurrentWidget(view)
+    assert view.use_gallery_painting()
+    qtbot.waitUntil(lambda: view.frames is not None and not view.tracker.running, timeout=WAIT_MS)
+    assert view.current_t == 0 and np.array_equal(pixels(view.current_image()), pixels(Image.open(painted)))
+    view.noise_timer.setInterval(1)
+    view.run_button.click()  # "Noise it": something must visibly happen
+    assert view.noising
+    qtbot.waitUntil(lambda: not view.noising, timeout=WAIT_MS)
+    assert view.current_t == 100 and view.plot.t == 100 and view.image.caption == "x_100"
+    clean = pixels(Image.open(painted)).astype(float)
+    assert np.abs(pixels(view.current_image()).astype(float) - clean).mean() > 20  # pure noise, not the painting
+    # pressed again at the end it plays from the clean painting once more; dragging the slider stops it
+    view.noise_timer.setInterval(50)
+    view.run_button.click()
+    assert view.noising and view.current_t <= 1
+    view.slider.sliderPressed.emit()
+    assert not view.noising
+
+
+def test_compare_forgets_the_last_run_and_labels_fit(qtbot, make_window, tiny_bundled: Path) -> None:
+    from conftest import save_tiny_diffusion, save_tiny_gan
+    from PySide6.QtWidgets import QApplication
+
+    save_tiny_gan(tiny_bundled / "gan.safetensors")
+    save_tiny_diffusion(tiny_bundled / "ink-diffusion-with-a-long-name.safetensors")
+    window = make_window()
+    view = window.classroom.compare
+    window.modes.setCurrentWidget(window.classroom)
+    window.classroom.views.setCurrentWidget(view)
+    assert view.diffusion.select("ink-diffusion-with-a-long-name")
+    window.sampling_panel.steps.setValue(2)
+    view.count.setValue(1)
+    view.run()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=WAIT_MS)
+    first = view.result
+    # every row label is shown whole: as wide and as tall as its text needs
+    QApplication.processEvents()
+    assert "ink-diffusion-with-a-long-name" in view.rows.row_labels[1].text()
+    for label in view.rows.row_labels:
+        assert label.width() >= label.sizeHint().width() and label.height() >= label.sizeHint().height(), label.text()
+
+    at_start = []
+    tracker_job = []
+    window.runner.event.connect(
+        lambda ev: tracker_job and ev.job_id == tracker_job[0] and ev.kind == "started"
+        and at_start.append((view.result, len(view.rows.rows), view.status.text()))
+    )
+    window.sampling_panel.steps.setValue(3)
+    job = view.run()
+    tracker_job.append(job.id)
+    window.sampling_panel.steps.setValue(9)  # changed while it paints: the run used 3
+    qtbot.waitUntil(lambda: view.result is not None, timeout=WAIT_MS)
+    # while the new run painted, the last run's paintings and wall times were gone
+    assert at_start and at_start[0][0] is None and at_start[0][1] == 0
+    assert "2 steps" not in at_start[0][2] and first is not view.result
+    assert "takes 3 steps" in view.status.text()
+
+
+def test_presentation_opens_on_the_newest_and_answers_space_at_once(qtbot, make_window) -> None:
+    window = make_window()
+    for seed in (50, 51):
+        paint_one(qtbot, window, seed=seed, steps=2)
+    window.gallery.setCurrentRow(0)  # the oldest is selected in the gallery
+    view = window.classroom.present()
+    assert view.index == 1 and view.current_path() == window.gallery.paths()[-1]
+    assert "seed 51" in view.caption.text()
+    set_job(window, seed=52, count=1, steps=3)
+    view.generate()
+    # before any event from the painter arrives, the class sees that painting has begun
+    assert view.bar.isVisible() and "painting seed 52" in view.caption.text(), view.caption.text()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: len(view.history) == 3, timeout=WAIT_MS)
+    assert not view.bar.isVisible() and "seed 52" in view.caption.text()
+    view.leave()

@@ -8,11 +8,12 @@ diffusion model (same seeds, wall times) — plus a full-screen, keyboard-driven
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine import classroom_tasks as tasks
+from studio.engine.jobs import PaintJob
 from studio.ui.canvas import CanvasView
 from studio.ui.modes.classroom_widgets import ImageRows, ModelChoice, SnrPlot, TaskTracker
 
@@ -69,17 +71,23 @@ class _TaskView(QWidget):
         self.progress.setMaximumHeight(8)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self._status_source: Callable[[], str] = lambda: ""
         self.tracker.progress.connect(lambda s, n: self.progress.setValue(int(1000 * s / n) if n else 0))
         self.tracker.running_changed.connect(self._on_running)
-        self.tracker.failed.connect(lambda msg: self.status.setText(self.tr("Failed: {0}").format(msg)))
-        self.tracker.cancelled.connect(lambda: (self.status.setText(self.tr("Cancelled")), self.progress.setValue(0)))
+        self.tracker.failed.connect(lambda msg: self.set_status(lambda: self.tr("Failed: {0}").format(msg)))
+        self.tracker.cancelled.connect(lambda: (self.set_status(lambda: self.tr("Cancelled")), self.progress.setValue(0)))
+
+    def set_status(self, text: Callable[[], str]) -> None:
+        """The line under the controls, re-read when the language changes."""
+        self._status_source = text
+        self.status.setText(text())
 
     def _on_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
         self.cancel_button.setEnabled(running)
         if running:
             self.progress.setValue(0)
-            self.status.setText(self.tr("Working… (queued behind other jobs if the studio is busy)"))
+            self.set_status(lambda: self.tr("Working… (queued behind other jobs if the studio is busy)"))
 
     def records(self) -> list[Any]:
         return self.window_.model_panel.records()
@@ -91,6 +99,7 @@ class _TaskView(QWidget):
 
     def retranslate(self) -> None:
         self.cancel_button.setText(self.tr("Cancel"))
+        self.status.setText(self._status_source())
 
 
 # ---------------------------------------------------------------------------- a. denoising filmstrip
@@ -150,7 +159,7 @@ class FilmstripView(_TaskView):
     def run(self) -> Any:
         record = self.model.current_record()
         if record is None:
-            self.status.setText(self.tr("No diffusion model in the catalog: a GAN paints in one pass, with no steps to show."))
+            self.set_status(lambda: self.tr("No diffusion model in the catalog: a GAN paints in one pass, with no steps to show."))
             return None
         sp = self.window_.sampling_panel
         self._live = live = []
@@ -164,7 +173,7 @@ class FilmstripView(_TaskView):
             style=self.window_.model_panel.current_style(), sampler=sp.sampler.currentText() or "dpm++",
             eta=float(sp.eta.value()), on_frame=live.append,
         )
-        return self.tracker.submit(self.tr("Filmstrip"), run)
+        return self.tracker.submit(lambda: self.tr("Filmstrip"), run)
 
     def _grow(self, step: int, total: int) -> None:
         """Add the frames made since the last progress event, so the strip grows as the painting forms."""
@@ -187,8 +196,8 @@ class FilmstripView(_TaskView):
         self.rows.add_row(self.tr("x0 (predicted)"), [f.x0 for f in traj.frames], captions)
         self.export_button.setEnabled(True)
         self.progress.setValue(1000)
-        self.status.setText(
-            self.tr("Seed {0}, {1} sampler, {2} steps: {3} frames. The last x_t is the finished painting.").format(
+        self.set_status(
+            lambda: self.tr("Seed {0}, {1} sampler, {2} steps: {3} frames. The last x_t is the finished painting.").format(
                 traj.seed, traj.sampler, traj.steps, len(traj.frames))
         )
         self.show_large(traj.painting, self.tr("the finished painting · seed {0}").format(traj.seed))
@@ -219,13 +228,14 @@ class FilmstripView(_TaskView):
 
         def done(path: Any, error: str | None) -> None:
             if error is not None:
-                self.status.setText(self.tr("Export failed: {0}").format(error))
+                self.set_status(lambda: self.tr("Export failed: {0}").format(error))
             else:
-                self.status.setText(self.tr("Saved {0}").format(path))
+                self.set_status(lambda: self.tr("Saved {0}").format(path))
             if on_done is not None:
                 on_done(path, error)
 
-        self.window_.runner.run_io(lambda: tasks.save_filmstrip_file(traj, target), done)
+        lang = self.window_.languages.current  # the strip's labels in the window's language
+        self.window_.runner.run_io(lambda: tasks.save_filmstrip_file(traj, target, lang), done)
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -257,11 +267,18 @@ class ForwardView(_TaskView):
         self.source_name = ""
         self.model = ModelChoice(("diffusion",))
         self.model.currentIndexChanged.connect(lambda _i: self.frames is not None and self.run())  # another schedule
+        self._frames_of: tuple[int, str] | None = None  # (source, model) the frames were computed for
+        self._pending_of: tuple[int, str] | None = None  # ... and those of the computation under way
+        self._noise_after = False  # animate as soon as the frames arrive (Noise it pressed before they were ready)
         self.use_selected = QPushButton()
         self.use_selected.clicked.connect(self.use_gallery_painting)
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.open_image_dialog)
-        self.run_button.clicked.connect(self.run)
+        self.run_button.clicked.connect(self.noise_it)
+        # Noise it plays t = 0 → T on the slider: the painting dissolves into noise before the class's eyes
+        self.noise_timer = QTimer(self)
+        self.noise_timer.setInterval(30)
+        self.noise_timer.timeout.connect(self._noise_step)
         self.model_label = QLabel()
         controls = QHBoxLayout()
         controls.addWidget(self.model_label)
@@ -276,6 +293,7 @@ class ForwardView(_TaskView):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setEnabled(False)
         self.slider.valueChanged.connect(self._show_position)
+        self.slider.sliderPressed.connect(self.stop_noising)  # the teacher takes over
         self.t_label = QLabel()
         self.t_label.setMinimumWidth(150)
         slider_row = QHBoxLayout()
@@ -305,7 +323,7 @@ class ForwardView(_TaskView):
         gallery = self.window_.gallery
         item = gallery.currentItem() or (gallery.item(gallery.count() - 1) if gallery.count() else None)
         if item is None:
-            self.status.setText(self.tr("The gallery is empty: paint something first, or open an image."))
+            self.set_status(lambda: self.tr("The gallery is empty: paint something first, or open an image."))
             return False
         return self.set_source_file(Path(item.data(Qt.ItemDataRole.UserRole)))
 
@@ -322,30 +340,62 @@ class ForwardView(_TaskView):
             with Image.open(path) as im:
                 image = im.convert("RGB")
         except (OSError, ValueError) as exc:
-            self.status.setText(self.tr("Cannot open {0}: {1}").format(path.name, exc))
+            self.set_status(lambda why=exc: self.tr("Cannot open {0}: {1}").format(path.name, why))
             return False
         self.set_source(image, path.name)
         return True
 
     def set_source(self, image: Image.Image, name: str) -> None:
+        self.stop_noising()
         self.source, self.source_name = image, name
         self.image.set_image(image, caption=name)
         self.run()
+
+    def noise_it(self) -> Any:
+        """Add noise step by step (the slider plays from the painting to pure noise); computes first when needed."""
+        record = self.model.current_record()
+        if self.frames is not None and self.source is not None and record is not None and self._frames_of == (
+            id(self.source), record.id
+        ):
+            if self.slider.value() >= self.slider.maximum():
+                self.slider.setValue(0)
+            self.noise_timer.start()
+            return None
+        job = self.run()
+        self._noise_after = job is not None
+        return job
+
+    def stop_noising(self) -> None:
+        self.noise_timer.stop()
+
+    @property
+    def noising(self) -> bool:
+        return self.noise_timer.isActive()
+
+    def _noise_step(self) -> None:
+        if self.frames is None or self.slider.value() >= self.slider.maximum():
+            self.noise_timer.stop()
+            return
+        self.slider.setValue(self.slider.value() + 1)
 
     # ------------------------------------------------------------------ noising
     def run(self) -> Any:
         record = self.model.current_record()
         if self.source is None:
-            self.status.setText(self.tr("Choose a painting first: the gallery's selected one, or open an image."))
+            self.set_status(lambda: self.tr("Choose a painting first: the gallery's selected one, or open an image."))
             return None
         if record is None:
-            self.status.setText(self.tr("No diffusion model in the catalog: a GAN has no noise schedule."))
+            self.set_status(lambda: self.tr("No diffusion model in the catalog: a GAN has no noise schedule."))
             return None
+        self.stop_noising()
+        self._noise_after = False
+        self._pending_of = (id(self.source), record.id)
         run = tasks.forward_task(worker_models(self.window_), record, self.source, seed=0)
-        return self.tracker.submit(self.tr("Forward process"), run)
+        return self.tracker.submit(lambda: self.tr("Forward process"), run)
 
     def show_frames(self, frames: Any) -> None:
         self.frames = frames
+        self._frames_of = self._pending_of
         self.plot.set_curve(frames.log_snr)
         self.slider.blockSignals(True)
         self.slider.setRange(0, len(frames.timesteps) - 1)
@@ -353,12 +403,16 @@ class ForwardView(_TaskView):
         self.slider.blockSignals(False)
         self.slider.setEnabled(True)
         self.progress.setValue(1000)
-        self.status.setText(
-            self.tr("{0} under the schedule of {1} (T = {2}): drag the slider to add noise.").format(
-                self.source_name, frames.model, frames.num_train_timesteps)
+        name = self.source_name
+        self.set_status(
+            lambda: self.tr("{0} under the schedule of {1} (T = {2}): drag the slider to add noise.").format(
+                name, frames.model, frames.num_train_timesteps)
         )
         self._show_position(0)
         self.slider.setFocus()
+        if self._noise_after:
+            self._noise_after = False
+            self.noise_timer.start()
 
     @property
     def current_t(self) -> int:
@@ -386,6 +440,7 @@ class ForwardView(_TaskView):
         self.use_selected.setText(self.tr("Use selected painting"))
         self.open_button.setText(self.tr("Open image…"))
         self.run_button.setText(self.tr("Noise it"))
+        self.run_button.setToolTip(self.tr("Play the noising from the painting (t = 0) to pure noise (t = T)"))
         self.plot.title = self.tr("Signal-to-noise ratio of the schedule (ln SNR)")
         self.plot.x_label = self.tr("timestep t")
         self.plot.update()
@@ -404,6 +459,7 @@ class CompareView(_TaskView):
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(window, parent)
         self.result: Any = None
+        self.result_steps = 0  # the diffusion steps of the run shown
         self.gan = ModelChoice(("gan",))
         self.diffusion = ModelChoice(("diffusion",))
         self.count = QSpinBox()
@@ -442,15 +498,21 @@ class CompareView(_TaskView):
     def run(self) -> Any:
         gan, diffusion = self.gan.current_record(), self.diffusion.current_record()
         if gan is None or diffusion is None:
-            self.status.setText(self.tr("Side by side needs a GAN and a diffusion model in the catalog (File → Open checkpoint…)."))
+            self.set_status(lambda: self.tr("Side by side needs a GAN and a diffusion model in the catalog (File → Open checkpoint…)."))
             return None
         sp = self.window_.sampling_panel
+        steps = sp.steps.value()
         run = tasks.compare_task(
             worker_models(self.window_), gan, diffusion, count=self.count.value(), seed=self.seed.value(),
             style=self.window_.model_panel.current_style(), sampler=sp.sampler.currentText() or "dpm++",
-            steps=sp.steps.value(),
+            steps=steps,
         )
-        return self.tracker.submit(self.tr("GAN vs diffusion"), run)
+        # the last run's paintings and wall times go: this run's are measured anew
+        self.result = None
+        self.result_steps = steps
+        self.rows.clear()
+        self.large.set_image(None)
+        return self.tracker.submit(lambda: self.tr("GAN vs diffusion"), run)
 
     def row_text(self, row: Any) -> str:
         kind = self.tr("GAN") if row.kind == "gan" else self.tr("Diffusion")
@@ -465,9 +527,10 @@ class CompareView(_TaskView):
         self.rows.adjustSize()
         self.progress.setValue(1000)
         ratio = result.diffusion.seconds / max(result.gan.seconds, 1e-9)
-        self.status.setText(
-            self.tr("The GAN paints in one pass; diffusion takes {0} steps. Here diffusion took {1:.0f}× as long.").format(
-                self.window_.sampling_panel.steps.value(), ratio)
+        steps = self.result_steps  # of this run, not what the Paint tab says now
+        self.set_status(
+            lambda: self.tr("The GAN paints in one pass; diffusion takes {0} steps. Here diffusion took {1:.0f}× as long.").format(
+                steps, ratio)
         )
 
     def retranslate(self) -> None:
@@ -480,8 +543,7 @@ class CompareView(_TaskView):
         self.large.placeholder = self.tr("The same seeds from both kinds of model. Click a painting to see it large.")
         self.large.update()
         if self.result is not None:
-            for label, row in zip(self.rows.row_labels, (self.result.gan, self.result.diffusion)):
-                label.setText(self.row_text(row))
+            self.show_result(self.result)  # row labels and the tiles' captions
 
 
 # ---------------------------------------------------------------------------- presentation
@@ -513,6 +575,13 @@ class PresentationView(QWidget):
         self.hint.setFont(hint_font)
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # shown the moment Space is pressed: busy until the first step is measured, then the steps
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(10)
+        self.bar.hide()
+        self.job: Any = None  # the painting job started here (Space), until it ends
+        self._caption_source: Callable[[], str] = lambda: ""
         self.prev_button, self.generate_button, self.next_button, self.leave_button = (QPushButton() for _ in range(4))
         for b, slot in ((self.prev_button, self.back), (self.generate_button, self.generate), (self.next_button, self.forward),
                         (self.leave_button, self.leave)):
@@ -529,6 +598,7 @@ class PresentationView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.bar)
         layout.addWidget(self.caption)
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
@@ -538,10 +608,9 @@ class PresentationView(QWidget):
 
     # ------------------------------------------------------------------ entering and leaving
     def present(self) -> None:
+        """Full screen on the newest painting (the class sees the latest work; ← goes back in time)."""
         self.history = list(self.window_.gallery.paths())
-        current = self.window_.gallery.currentItem()
-        path = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
-        self.index = self.history.index(path) if path in self.history else len(self.history) - 1
+        self.index = len(self.history) - 1
         self._show_current()
         screen = self.window_.screen()
         if screen is not None:  # without a window manager showFullScreen alone keeps the old size
@@ -578,13 +647,32 @@ class PresentationView(QWidget):
             super().keyPressEvent(event)
 
     def generate(self) -> Any:
-        """Paint with the window's current model, style and sampling settings."""
+        """Paint with the window's current model, style and sampling settings; say so at once."""
         self.last_error = ""
         job = self.window_.generate()
         if job is None:
             self.last_error = self.window_.message_bar.text
-            self.caption.setText(self.last_error)
+            self._set_caption(lambda: self.window_.message_bar.text)
+            return None
+        self.job = job
+        self.index = len(self.history) - 1  # the new painting will arrive at the end: follow it
+        self.bar.setRange(0, 0)  # busy: nothing measured yet
+        self.bar.show()
+        runner = self.window_.runner
+        pending = [j.id for j in runner.pending()]
+        ahead = 0
+        if runner.current is not job and job.id in pending:
+            ahead = pending.index(job.id) + (1 if runner.current is not None else 0)
+        seed = job.seed
+        if ahead > 0:
+            self._set_caption(lambda: self.tr("seed {0}: waiting for {1} job(s) ahead…").format(seed, ahead))
+        else:
+            self._set_caption(lambda: self.tr("painting seed {0}… preparing the model").format(seed))
         return job
+
+    def _set_caption(self, text: Callable[[], str]) -> None:
+        self._caption_source = text
+        self.caption.setText(text())
 
     def back(self) -> None:
         self.go(self.index - 1)
@@ -604,7 +692,7 @@ class PresentationView(QWidget):
         path = self.current_path()
         if path is None:
             self.canvas.set_image(None)
-            self.caption.setText(self.tr("Press Space to paint"))
+            self._set_caption(lambda: self.tr("Press Space to paint"))
             return
         try:
             with Image.open(path) as im:
@@ -613,7 +701,7 @@ class PresentationView(QWidget):
             image = None
         self.canvas.set_image(image)
         meta = self.window_.gallery.meta_for(path) or {}
-        self.caption.setText(self._caption(meta))
+        self._set_caption(lambda: self._caption(meta))
 
     def _caption(self, meta: dict[str, Any]) -> str:
         parts = [self.tr("seed {0}").format(meta.get("seed", "?")), str(meta.get("model", ""))]
@@ -628,21 +716,34 @@ class PresentationView(QWidget):
         return "   ·   ".join(p for p in parts if p)
 
     def _on_event(self, ev: Any) -> None:
+        mine = self.job is not None and ev.job_id == self.job.id
+        if mine and ev.kind in ("finished", "cancelled", "error"):
+            self.job = None
+            self.bar.hide()
         if not self.isVisible():
             return
         job = self.window_.runner.current
-        painting_job = job is not None and hasattr(job, "record")
+        painting_job = isinstance(job, PaintJob)
         following = self.index >= len(self.history) - 1  # browsing back: previews do not pull the view away
-        if ev.kind == "progress" and painting_job and following and ev.image is not None and ev.step < ev.total:
-            self.canvas.set_image(ev.image, preview=True)
-            self.caption.setText(self.tr("painting… step {0} of {1}").format(ev.step, ev.total))
+        if ev.kind == "started" and mine and following:
+            seed = self.job.seed
+            self._set_caption(lambda: self.tr("painting seed {0}… the first step is on its way").format(seed))
+        elif ev.kind == "progress" and painting_job and following and ev.step < ev.total:
+            if mine and ev.total:
+                self.bar.setRange(0, 1000)
+                self.bar.setValue(int(ev.fraction * 1000))
+            step, total = ev.step, ev.total
+            self._set_caption(lambda: self.tr("painting… step {0} of {1}").format(step, total))
+            if ev.image is not None:
+                self.canvas.set_image(ev.image, preview=True)
         elif ev.kind == "painting":
             self.history.append(Path(ev.path))
             self.index = len(self.history) - 1
             self._show_current()
-        elif ev.kind == "error" and painting_job:
-            self.caption.setText(self.tr("Painting failed: {0}").format(ev.message))
-        elif ev.kind == "cancelled" and painting_job:
+        elif ev.kind == "error" and (mine or painting_job):
+            message = ev.message
+            self._set_caption(lambda: self.tr("Painting failed: {0}").format(message))
+        elif ev.kind == "cancelled" and (mine or painting_job):
             self._show_current()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -658,8 +759,7 @@ class PresentationView(QWidget):
         self.leave_button.setText(self.tr("Leave (Esc)"))
         self.hint.setText(self.tr("Space: paint   ·   ← →: earlier and later paintings   ·   Esc or F11: leave"))
         self.canvas.placeholder = self.tr("Press Space to paint")
-        if self.isVisible():
-            self._show_current()
+        self.caption.setText(self._caption_source())
 
 
 # ---------------------------------------------------------------------------- the tab

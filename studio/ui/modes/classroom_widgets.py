@@ -79,8 +79,8 @@ class ImageRows(QWidget):
     def add_row(self, label: str, images: list[Image.Image], captions: list[str]) -> list[ImageTile]:
         r = len(self.rows)
         head = QLabel(label)
-        head.setWordWrap(True)
-        head.setMaximumWidth(190)
+        # no word wrap: a wrapped label in a grid is given its height for another width and was cut off
+        # (a model name broke over two lines); lines are the caller's, the column is as wide as they need
         head.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.grid.addWidget(head, r, 0)
         self.rows.append([])
@@ -250,7 +250,7 @@ class TaskTracker(QObject):
     def running(self) -> bool:
         return self.job_id is not None
 
-    def submit(self, label: str, run: Callable[..., Any]) -> Any:
+    def submit(self, label: str | Callable[[], str], run: Callable[..., Any]) -> Any:
         job = self.runner.submit_task(label, run)
         self.job_id = job.id
         self.running_changed.emit(True)
