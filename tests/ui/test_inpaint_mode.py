@@ -391,9 +391,13 @@ def test_inpainting_keeps_the_paintings_own_style_unless_the_painter_chooses(qtb
     source = save_png(painting(32, 24), {"seed": 5, "model": "tiny", "style": "light"}, gallery_dir() / "x-light-5.png")
     window.model_panel.set_style("dark")  # the side panel says dark: it must not decide for a light painting
     page = window.inpaint_page
+    assert page.current_style() == "dark"  # nothing open yet: the tab shows the side panel's style
     page.open_path(source)
     qtbot.waitUntil(lambda: page.painting is not None, timeout=WAIT_MS)
     assert page.current_style() == "light" and page.style_combo.isEnabled()
+    window.model_panel.set_style("light")
+    window.model_panel.set_style("dark")
+    assert page.current_style() == "light"  # the painting's own style holds
     assert [page.style_combo.itemData(i) for i in range(page.style_combo.count())] == ["light", "dark"]
     assert "own" in page.style_combo.currentText()
 

@@ -104,6 +104,7 @@ class InpaintPage(QWidget):
         self.painting: Image.Image | None = None
         self.painting_name = "painting"
         self.painting_style: str | None = None  # the opened painting's own ink style (from its PNG settings)
+        self._style_picked = False  # the painter chose a style here for this painting
         self.candidates: list[Candidate] = []
         self.job_id = 0
         self._outbox: InpaintOutbox | None = None
@@ -114,6 +115,7 @@ class InpaintPage(QWidget):
         self._shortcuts()
         window.runner.event.connect(self._on_event)
         window.model_panel.model_changed.connect(self._on_model)
+        window.model_panel.style_changed.connect(self._follow_side_panel)
         self._on_model(window.model_panel.current_record())
         self.retranslate()
         self._update_enabled()
@@ -278,6 +280,7 @@ class InpaintPage(QWidget):
         self.count.setValue(4)
         self.style_combo = QComboBox()
         self.style_combo.setObjectName("inpaintStyle")
+        self.style_combo.activated.connect(self._on_style_picked)
         self.method_label, self.steps_label, self.jumps_label = QLabel(), QLabel(), QLabel()
         self.seed_label, self.count_label, self.style_label = QLabel(), QLabel(), QLabel()
         form.addRow(self.style_label, self.style_combo)
@@ -469,6 +472,7 @@ class InpaintPage(QWidget):
         self.painting = image.convert("RGB")
         self.painting_name = name
         self.painting_style = style
+        self._style_picked = False
         self._choose_style(style or self.window_.model_panel.current_style())
         self.canvas.set_painting(self.painting)
         self.undo_stack.clear()
@@ -573,6 +577,14 @@ class InpaintPage(QWidget):
         self._on_method(self.method.currentText())
         self._styles = list(getattr(record, "styles", None) or [])
         self._choose_style(self.current_style() or self.painting_style or self.window_.model_panel.current_style())
+
+    def _on_style_picked(self, _index: int) -> None:
+        self._style_picked = True
+
+    def _follow_side_panel(self, style: str | None) -> None:
+        """Without a style of the painting's own or one chosen here, the tab shows the side panel's."""
+        if self.painting_style is None and not self._style_picked and style:
+            self._choose_style(style)
 
     def current_style(self) -> str | None:
         """The ink style the candidates are painted in (None: the model has only one)."""
