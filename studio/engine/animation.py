@@ -35,8 +35,8 @@ from studio.errors import StudioError
 
 FILE_KINDS = {".gif": "gif", ".mp4": "mp4", ".webp": "webp"}
 UPSCALES = (1, 2, 4)
-VIDEO_BACKENDS = ("imageio-ffmpeg", "pyav")
-VIDEO_HINT = "MP4 export needs a video backend: pip install 'inkstudio[video]' (imageio-ffmpeg), or pip install av"
+VIDEO_BACKENDS = ("pyav", "imageio-ffmpeg")
+VIDEO_HINT = "MP4 export needs PyAV, a dependency of Ink Studio that is missing here: pip install av"
 FRAME_NAME = "frame-{:05d}.png"
 
 ExportProgress = Callable[[int, int], None]  # (frames written, total)
@@ -54,11 +54,11 @@ def output_kind(out: str | Path) -> str:
 
 
 def available_video_backend() -> str | None:
-    """The MP4 writer to use: imageio-ffmpeg (the ``video`` extra) first, then PyAV; None if neither."""
-    if importlib.util.find_spec("imageio_ffmpeg") is not None:
-        return "imageio-ffmpeg"
+    """The MP4 writer to use: PyAV (a dependency, its wheel carries FFmpeg), else imageio-ffmpeg if installed; None if neither."""
     if importlib.util.find_spec("av") is not None:
         return "pyav"
+    if importlib.util.find_spec("imageio_ffmpeg") is not None:
+        return "imageio-ffmpeg"
     return None
 
 
@@ -118,8 +118,8 @@ def export_animation(
 ) -> Path:
     """Write ``frames`` to ``out`` (kind from its suffix; a folder for PNG frames) and return the path.
 
-    GIF and WebP loop forever. ``backend`` picks the MP4 writer (``imageio-ffmpeg`` or ``pyav``;
-    default: whichever is installed). ``meta`` is stored as ``walk.json`` in a PNG folder.
+    GIF and WebP loop forever. ``backend`` picks the MP4 writer (``pyav``, a dependency, or
+    ``imageio-ffmpeg`` where it is installed; default: PyAV). ``meta`` is stored as ``walk.json`` in a PNG folder.
     Raises Cancelled when ``cancel`` is set; the target is then left untouched.
     """
     if not frames:
