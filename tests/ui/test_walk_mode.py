@@ -269,6 +269,7 @@ def test_frames_appear_while_the_walk_is_still_rendering(qtbot, make_window) -> 
     # the progress says which frame is being painted, one after another
     texts = [s[3] for s in seen]
     assert "Rendering frame 1 of 5 · step 1/3" in texts and "Rendering frame 5 of 5 · step 2/3" in texts, texts
+    assert not any("step 0/" in t for t in texts), texts  # between frames: the next one has no step yet
     assert page.progress.format() == "Rendered 5 frames"
 
 

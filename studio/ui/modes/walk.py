@@ -589,7 +589,7 @@ class WalkPage(QWidget):
         per_frame = max(1, total // n)
         frame = min(n, step // per_frame + 1)
         within = step - (frame - 1) * per_frame
-        if per_frame == 1 or within >= per_frame:
+        if per_frame == 1 or within == 0:  # a frame just finished: the next has no step yet
             return lambda: self.tr("Rendering frame {0} of {1}").format(frame, n)
         return lambda: self.tr("Rendering frame {0} of {1} · step {2}/{3}").format(frame, n, within, per_frame)
 
