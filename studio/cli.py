@@ -162,7 +162,7 @@ def load_model_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 @command("models")
 def cmd_models(args: argparse.Namespace) -> int:
-    from studio.models.catalog import discover, records_json
+    from studio.models.catalog import discover, model_folders, records_json
 
     catalog = discover()
     if args.json:
@@ -174,6 +174,10 @@ def cmd_models(args: argparse.Namespace) -> int:
             styles = ",".join(r.styles) or "-"
             tag = "bundled" if r.bundled else "user"
             print(f"{r.id:<28} {r.kind:<9} {r.resolution:>4}px  styles={styles:<12} {tag:<7} {r.path}")
+        print("folders read:")
+        for folder, bundled in model_folders():
+            state = "" if folder.is_dir() else ", does not exist yet: create it and put checkpoints in it"
+            print(f"  {folder} ({'bundled' if bundled else 'yours'}{state})")
     for problem in catalog.problems:
         print(f"skipped: {problem}", file=sys.stderr)
     return 0
@@ -232,10 +236,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
         result = export_series(model, record, req, out, options, on_progress=on_progress)
     finally:
         bar.close()
-    seeds = f"seed {req.seed}" if req.count == 1 else f"seeds {req.seed}..{req.seed + req.count - 1}"
-    print(f"wrote {len(result.files)} painting(s) to {out} ({seeds}), {result.manifest.name}"
+    print(f"wrote {len(result.files)} painting(s) to {out} ({seeds_text(req.seed, req.count)}), {result.manifest.name}"
           + (f", {result.sheet.name}" if result.sheet else ""))
     return 0
+
+
+def seeds_text(seed: int, count: int) -> str:
+    """``seed 7`` for one painting, ``seeds 7..10`` for four (image k uses seed + k)."""
+    return f"seed {seed}" if count == 1 else f"seeds {seed}..{seed + count - 1}"
 
 
 @command("info")

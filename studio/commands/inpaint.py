@@ -168,5 +168,5 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
         inpaint(model, record, source, req, on_progress=on_progress, on_result=on_result, on_notice=on_notice)
     finally:
         bar.close()
-    print(f"wrote {len(written)} inpainted painting(s) to {out} ({req.method}, seeds {seed}..{seed + args.count - 1})")
+    print(f"wrote {len(written)} inpainted painting(s) to {out} ({req.method}, {cli.seeds_text(seed, args.count)})")
     return 0

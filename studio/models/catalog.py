@@ -111,13 +111,17 @@ class Catalog:
         )
 
 
+def model_folders() -> list[tuple[Path, bool]]:
+    """The folders ``discover`` reads, in order, each with whether its models count as bundled."""
+    return [(paths.bundled_models_dir(), True), (paths.user_models_dir(), False)]
+
+
 def discover(extra_paths: list[str | Path] = ()) -> Catalog:
     """Scan the bundled and user model folders (and ``extra_paths``) for loadable models."""
     records: list[ModelRecord] = []
     problems: list[str] = []
     seen: set[str] = set()
-    sources = [(paths.bundled_models_dir(), True), (paths.user_models_dir(), False)]
-    items: list[tuple[Path, bool]] = [(p, b) for folder, b in sources for p in _candidates(folder)]
+    items: list[tuple[Path, bool]] = [(p, b) for folder, b in model_folders() for p in _candidates(folder)]
     items += [(Path(p), False) for p in extra_paths]
     for path, bundled in items:
         try:
