@@ -652,10 +652,22 @@ class MainWindow(QMainWindow):
     def save_painting_dialog(self, path: Path) -> None:
         folder = Path(self.settings.output_dir) if self.settings.output_dir else Path.home()
         target, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save painting"), str(folder / Path(path).name.split("-", 2)[-1]), self.tr("PNG images (*.png)")
+            self, self.tr("Save painting"), str(folder / self.suggested_name(path)), self.tr("PNG images (*.png)")
         )
         if target:
             self.save_painting(path, target)
+
+    def suggested_name(self, path: Path) -> str:
+        """What Save as PNG offers: the name ``generate`` gives the painting (model-style-seed), from its settings."""
+        from studio.engine.export import DEFAULT_NAME, file_name  # lazily: the window starts without torch
+
+        meta = self.gallery.meta_for(path) or {}
+        if not isinstance(meta.get("seed"), int):
+            return Path(path).name  # not one of ours: keep its own name
+        try:
+            return file_name(DEFAULT_NAME, meta)
+        except StudioError:
+            return Path(path).name
 
     def save_painting(self, path: Path, target: str | Path) -> Path | None:
         """Copy a gallery painting to ``target`` as PNG, its settings embedded."""
