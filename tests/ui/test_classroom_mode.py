@@ -250,11 +250,12 @@ def test_noise_it_plays_the_painting_into_noise(qtbot, make_window) -> None:
 
 def test_compare_forgets_the_last_run_and_labels_fit(qtbot, make_window, tiny_bundled: Path) -> None:
     from conftest import save_tiny_diffusion, save_tiny_gan
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QScrollArea
 
     save_tiny_gan(tiny_bundled / "gan.safetensors")
     save_tiny_diffusion(tiny_bundled / "ink-diffusion-with-a-long-name.safetensors")
     window = make_window()
+    window.resize(1100, 820)  # a laptop's window
     view = window.classroom.compare
     window.modes.setCurrentWidget(window.classroom)
     window.classroom.views.setCurrentWidget(view)
@@ -269,6 +270,11 @@ def test_compare_forgets_the_last_run_and_labels_fit(qtbot, make_window, tiny_bu
     assert "ink-diffusion-with-a-long-name" in view.rows.row_labels[1].text()
     for label in view.rows.row_labels:
         assert label.width() >= label.sizeHint().width() and label.height() >= label.sizeHint().height(), label.text()
+    # and both rows are in view, the diffusion row too, not cut off below the GAN's
+    qtbot.waitUntil(lambda: view.scroll.viewport().height() >= view.rows.sizeHint().height(), timeout=5000)
+    # the controls fit the window: the tab does not scroll sideways (which cut off the GAN row's label)
+    outer = window.classroom.findChild(QScrollArea)
+    assert outer.widget() is window.classroom.views and not outer.horizontalScrollBar().isVisible()
 
     at_start = []
     tracker_job = []

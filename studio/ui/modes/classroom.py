@@ -125,15 +125,19 @@ class FilmstripView(_TaskView):
         self.export_button.clicked.connect(self.export_dialog)
         self.form = QFormLayout()
         self.model_label, self.seed_label, self.steps_label, self.every_label = QLabel(), QLabel(), QLabel(), QLabel()
-        controls = QHBoxLayout()
-        for label, w in ((self.model_label, self.model), (self.seed_label, self.seed), (self.steps_label, self.steps),
-                         (self.every_label, self.every)):
-            controls.addWidget(label)
-            controls.addWidget(w)
-        controls.addStretch(1)
-        controls.addWidget(self.run_button)
-        controls.addWidget(self.cancel_button)
-        controls.addWidget(self.export_button)
+        # two rows, so the view fits a laptop's window without scrolling sideways
+        controls = QVBoxLayout()
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for row, pairs in ((first, ((self.model_label, self.model), (self.seed_label, self.seed))),
+                           (second, ((self.steps_label, self.steps), (self.every_label, self.every)))):
+            for label, w in pairs:
+                row.addWidget(label)
+                row.addWidget(w)
+            row.addStretch(1)
+            controls.addLayout(row)
+        second.addWidget(self.run_button)
+        second.addWidget(self.cancel_button)
+        second.addWidget(self.export_button)
 
         self.rows = ImageRows(tile=96)
         self.rows.tile_clicked.connect(self.show_large)
@@ -468,14 +472,18 @@ class CompareView(_TaskView):
         self.seed = _seed_box(window.sampling_panel.seed() % (MAX_SEED + 1))
         self.run_button.clicked.connect(self.run)
         self.gan_label, self.diffusion_label, self.count_label, self.seed_label = QLabel(), QLabel(), QLabel(), QLabel()
-        controls = QHBoxLayout()
-        for label, w in ((self.gan_label, self.gan), (self.diffusion_label, self.diffusion), (self.count_label, self.count),
-                         (self.seed_label, self.seed)):
-            controls.addWidget(label)
-            controls.addWidget(w)
-        controls.addStretch(1)
-        controls.addWidget(self.run_button)
-        controls.addWidget(self.cancel_button)
+        # two rows, so the view fits a laptop's window without scrolling sideways (which cut off the row labels)
+        controls = QVBoxLayout()
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for row, pairs in ((first, ((self.gan_label, self.gan), (self.diffusion_label, self.diffusion))),
+                           (second, ((self.count_label, self.count), (self.seed_label, self.seed)))):
+            for label, w in pairs:
+                row.addWidget(label)
+                row.addWidget(w)
+            row.addStretch(1)
+            controls.addLayout(row)
+        second.addWidget(self.run_button)
+        second.addWidget(self.cancel_button)
         self.rows = ImageRows(tile=112)
         self.rows.tile_clicked.connect(lambda im, cap: self.large.set_image(im, caption=cap))
         self.scroll = QScrollArea()
@@ -483,6 +491,7 @@ class CompareView(_TaskView):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.large = CanvasView()
+        self.large.setMinimumHeight(120)  # the two rows come first; the enlargement takes what is left
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.scroll)
         split.addWidget(self.large)
@@ -525,6 +534,9 @@ class CompareView(_TaskView):
         for row in (result.gan, result.diffusion):
             self.rows.add_row(self.row_text(row), row.images, captions)
         self.rows.adjustSize()
+        # both rows in view: the splitter's share left the diffusion row cut off below the GAN's
+        bar = self.scroll.horizontalScrollBar().sizeHint().height()
+        self.scroll.setMinimumHeight(self.rows.content_height() + bar + 2 * self.scroll.frameWidth())
         self.progress.setValue(1000)
         ratio = result.diffusion.seconds / max(result.gan.seconds, 1e-9)
         steps = self.result_steps  # of this run, not what the Paint tab says now

@@ -89,6 +89,15 @@ class ImageRows(QWidget):
             self.add_tile(r, im, cap)
         return self.rows[r]
 
+    def content_height(self) -> int:
+        """The height every row needs, known as soon as the tiles are added (before they are shown and laid out)."""
+        m = self.grid.contentsMargins()
+        heights = [
+            max([label.sizeHint().height(), *(t.sizeHint().height() for t in tiles)])
+            for label, tiles in zip(self.row_labels, self.rows)
+        ]
+        return sum(heights) + self.grid.verticalSpacing() * max(0, len(heights) - 1) + m.top() + m.bottom()
+
     def add_tile(self, row: int, image: Image.Image, caption: str) -> ImageTile:
         """One more image at the end of ``row`` (a strip growing while the model paints)."""
         head = self.row_labels[row]
@@ -200,7 +209,11 @@ class ModelChoice(QComboBox):
         super().__init__(parent)
         self.kinds = kinds
         self._records: list[Any] = []
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # as wide as about 16 characters (the list shows names whole): a row of controls with two long
+        # model names was wider than the window and scrolled the view sideways, cutting off its ends
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(16)
+        self.currentTextChanged.connect(self.setToolTip)
 
     def set_records(self, records: list[Any], prefer: Any | None = None) -> None:
         keep = self.current_record()
@@ -217,6 +230,7 @@ class ModelChoice(QComboBox):
             choice = next((i for i, r in enumerate(fitting) if prefer is not None and r.id == prefer.id), 0)
         if fitting:
             self.setCurrentIndex(choice)
+        self.setToolTip(self.currentText())
         self.blockSignals(False)
 
     def current_record(self) -> Any | None:
