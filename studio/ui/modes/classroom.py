@@ -132,8 +132,9 @@ class FilmstripView(_TaskView):
                            (second, ((self.steps_label, self.steps), (self.every_label, self.every)))):
             for label, w in pairs:
                 row.addWidget(label)
-                row.addWidget(w)
-            row.addStretch(1)
+                row.addWidget(w, 1 if isinstance(w, ModelChoice) else 0)  # model names take the room there is
+            if row is second:
+                row.addStretch(1)
             controls.addLayout(row)
         second.addWidget(self.run_button)
         second.addWidget(self.cancel_button)
@@ -479,8 +480,9 @@ class CompareView(_TaskView):
                            (second, ((self.count_label, self.count), (self.seed_label, self.seed)))):
             for label, w in pairs:
                 row.addWidget(label)
-                row.addWidget(w)
-            row.addStretch(1)
+                row.addWidget(w, 1 if isinstance(w, ModelChoice) else 0)  # model names take the room there is
+            if row is second:
+                row.addStretch(1)
             controls.addLayout(row)
         second.addWidget(self.run_button)
         second.addWidget(self.cancel_button)
