@@ -16,6 +16,24 @@ torch.set_num_threads(1)
 SHANSHUI = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "shanshui" / "images"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_temp_dir(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Whatever the code under test (or a child process) puts in the temporary folder lands in pytest's
+    own tree, which pytest prunes, never loose in /tmp."""
+    import tempfile
+
+    folder = tmp_path_factory.mktemp("tmpdir")
+    before = (tempfile.tempdir, os.environ.get("TMPDIR"))
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)
+    yield folder
+    tempfile.tempdir = before[0]
+    if before[1] is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = before[1]
+
+
 @pytest.fixture(autouse=True)
 def private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data/config folders; the user's real ones are never touched."""
@@ -23,6 +41,13 @@ def private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     monkeypatch.setenv("INKSTUDIO_DATA_DIR", str(root / "data"))
     monkeypatch.setenv("INKSTUDIO_CONFIG_DIR", str(root / "config"))
     return root
+
+
+@pytest.fixture(scope="module")
+def fresh_dir(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A new empty folder under pytest's own temporary tree at each call: for hypothesis tests, whose
+    examples share one test's fixtures (tests never write into the system temporary folder)."""
+    return lambda prefix="case": tmp_path_factory.mktemp(prefix)
 
 
 def tiny_unet_config(num_class_embeds: int | None = 2, sample_size: int = 16) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import tempfile
 from pathlib import Path
 
 import torch
@@ -17,11 +16,10 @@ from studio.errors import CheckpointError, StudioError
 from studio.models.inkfile import read_ink_metadata
 from studio.models.loaders import inspect_checkpoint, load_checkpoint
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
-def _write(data: bytes, suffix: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="fuzz-"))
+def _write(folder: Path, data: bytes, suffix: str) -> Path:
     path = folder / f"x{suffix}"
     path.write_bytes(data)
     return path
@@ -29,8 +27,8 @@ def _write(data: bytes, suffix: str) -> Path:
 
 @FAST
 @given(data=st.binary(max_size=2048), suffix=st.sampled_from([".safetensors", ".pt", ".pth", ".ckpt", ".bin"]))
-def test_arbitrary_bytes_never_escape_as_other_errors(data: bytes, suffix: str) -> None:
-    path = _write(data, suffix)
+def test_arbitrary_bytes_never_escape_as_other_errors(fresh_dir, data: bytes, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    path = _write(fresh_dir("fuzz"), data, suffix)
     try:
         load_checkpoint(path)
     except CheckpointError as exc:
@@ -58,8 +56,8 @@ json_values = st.recursive(
         },
     )
 )
-def test_arbitrary_metadata_is_validated(meta: dict) -> None:
-    path = _write(b"", ".safetensors")
+def test_arbitrary_metadata_is_validated(fresh_dir, meta: dict) -> None:  # type: ignore[no-untyped-def]
+    path = _write(fresh_dir("fuzz"), b"", ".safetensors")
     save_file({"w": torch.zeros(2)}, str(path), metadata={"inkstudio": json.dumps(meta)})
     try:
         read_ink_metadata(path)
@@ -92,8 +90,8 @@ state_values = st.one_of(
         max_size=5,
     )
 )
-def test_arbitrary_state_dicts_give_checkpoint_errors(state: dict) -> None:
-    path = _write(b"", ".pt")
+def test_arbitrary_state_dicts_give_checkpoint_errors(fresh_dir, state: dict) -> None:  # type: ignore[no-untyped-def]
+    path = _write(fresh_dir("fuzz"), b"", ".pt")
     torch.save(state, path)
     try:
         load_checkpoint(path)
@@ -103,7 +101,7 @@ def test_arbitrary_state_dicts_give_checkpoint_errors(state: dict) -> None:
 
 @FAST
 @given(text=st.one_of(st.text(max_size=200), json_values.map(json.dumps)))
-def test_png_metadata_parser_round_trips_or_refuses(text: str) -> None:
+def test_png_metadata_parser_round_trips_or_refuses(fresh_dir, text: str) -> None:  # type: ignore[no-untyped-def]
     from studio.engine.pngmeta import read_png_meta
 
     info = PngImagePlugin.PngInfo()
@@ -113,7 +111,7 @@ def test_png_metadata_parser_round_trips_or_refuses(text: str) -> None:
         Image.new("RGB", (2, 2)).save(buf, format="PNG", pnginfo=info)
     except (UnicodeEncodeError, ValueError):
         return  # not representable in a tEXt chunk: nothing to parse
-    path = _write(buf.getvalue(), ".png")
+    path = _write(fresh_dir("fuzz"), buf.getvalue(), ".png")
     try:
         meta = read_png_meta(path)
     except StudioError as exc:
@@ -124,11 +122,11 @@ def test_png_metadata_parser_round_trips_or_refuses(text: str) -> None:
 
 @FAST
 @given(data=st.binary(max_size=600))
-def test_corrupt_png_bytes_refused_cleanly(data: bytes) -> None:
+def test_corrupt_png_bytes_refused_cleanly(fresh_dir, data: bytes) -> None:  # type: ignore[no-untyped-def]
     from studio.engine.pngmeta import read_png_meta
 
     png_header = b"\x89PNG\r\n\x1a\n"
-    path = _write(png_header + data, ".png")
+    path = _write(fresh_dir("fuzz"), png_header + data, ".png")
     try:
         read_png_meta(path)
     except StudioError as exc:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,8 +44,8 @@ def mutate(data: bytes, m: dict, protect: int = 0) -> bytes:
     return bytes(buf)
 
 
-def write(data: bytes, name: str) -> Path:
-    path = Path(tempfile.mkdtemp(prefix="mutant-")) / name
+def write(folder: Path, data: bytes, name: str) -> Path:
+    path = folder / name
     path.write_bytes(data)
     return path
 
@@ -56,14 +55,14 @@ def one_line(exc: BaseException) -> None:
 
 
 @pytest.fixture(scope="module")
-def images() -> dict[str, bytes]:
+def images(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     from studio.engine.pngmeta import save_png
 
     out = {
         name: (CORPUS / "odd" / name).read_bytes()
         for name in ("cmyk.jpg", "gray16.png", "palette-transparent.png", "exif-rotated.jpg")
     }
-    folder = Path(tempfile.mkdtemp(prefix="painted-"))
+    folder = tmp_path_factory.mktemp("painted")
     out["painted.png"] = save_png(
         Image.new("RGB", (24, 24), (90, 80, 70)), {"seed": 3, "model": "m", "kind": "gan"}, folder / "p.png"
     ).read_bytes()
@@ -74,10 +73,10 @@ def images() -> dict[str, bytes]:
 @given(
     m=mutations, name=st.sampled_from(["cmyk.jpg", "gray16.png", "palette-transparent.png", "exif-rotated.jpg", "painted.png"])
 )
-def test_mutated_images_load_as_rgb_or_refuse_in_one_line(images: dict[str, bytes], m: dict, name: str) -> None:
+def test_mutated_images_load_as_rgb_or_refuse_in_one_line(fresh_dir, images: dict[str, bytes], m: dict, name: str) -> None:  # type: ignore[no-untyped-def]
     from studio.engine.images import load_image_rgb, load_mask
 
-    path = write(mutate(images[name], m, protect=4), name)
+    path = write(fresh_dir("mutant"), mutate(images[name], m, protect=4), name)
     for load in (load_image_rgb, load_mask):
         try:
             loaded = load(path)
@@ -89,11 +88,11 @@ def test_mutated_images_load_as_rgb_or_refuse_in_one_line(images: dict[str, byte
 
 @FUZZ
 @given(m=mutations)
-def test_mutated_painting_metadata_reads_or_refuses_in_one_line(images: dict[str, bytes], m: dict) -> None:
+def test_mutated_painting_metadata_reads_or_refuses_in_one_line(fresh_dir, images: dict[str, bytes], m: dict) -> None:  # type: ignore[no-untyped-def]
     from studio.engine.export import read_settings
     from studio.engine.pngmeta import read_png_meta
 
-    path = write(mutate(images["painted.png"], m, protect=8), "painted.png")
+    path = write(fresh_dir("mutant"), mutate(images["painted.png"], m, protect=8), "painted.png")
     for read in (read_png_meta, read_settings):
         try:
             meta = read(path)
@@ -104,10 +103,10 @@ def test_mutated_painting_metadata_reads_or_refuses_in_one_line(images: dict[str
 
 
 @pytest.fixture(scope="module")
-def checkpoints() -> dict[str, bytes]:
+def checkpoints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     from conftest import save_tiny_gan
 
-    folder = Path(tempfile.mkdtemp(prefix="ckpt-"))
+    folder = tmp_path_factory.mktemp("ckpt")
     gan = save_tiny_gan(folder / "gan.safetensors")
     torch.manual_seed(0)
     dcgan = {
@@ -125,13 +124,15 @@ def checkpoints() -> dict[str, bytes]:
 
 @FUZZ
 @given(m=mutations, name=st.sampled_from(["gan.safetensors", "dcgan.pth"]), head=st.booleans())
-def test_mutated_checkpoints_load_or_refuse_in_one_line(checkpoints: dict[str, bytes], m: dict, name: str, head: bool) -> None:
+def test_mutated_checkpoints_load_or_refuse_in_one_line(
+    fresh_dir, checkpoints: dict[str, bytes], m: dict, name: str, head: bool  # type: ignore[no-untyped-def]
+) -> None:
     from studio.models.loaders import load_checkpoint
 
     data = checkpoints[name]
     if head:  # aim the edits at the first 2 KB: the safetensors JSON header, the zip's first entries
         m = {**m, "flips": [(w * min(1.0, 2048 / len(data)), v) for w, v in m["flips"]]}
-    path = write(mutate(data, m), name)
+    path = write(fresh_dir("mutant"), mutate(data, m), name)
     try:
         model = load_checkpoint(path)
     except StudioError as exc:  # CheckpointError is one
@@ -145,10 +146,10 @@ def test_mutated_checkpoints_load_or_refuse_in_one_line(checkpoints: dict[str, b
 
 
 @pytest.fixture(scope="module")
-def unet_folder() -> Path:
+def unet_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from conftest import make_tiny_unet
 
-    folder = Path(tempfile.mkdtemp(prefix="unet-")) / "unet"
+    folder = tmp_path_factory.mktemp("unet") / "unet"
     make_tiny_unet().save_pretrained(folder)
     return folder
 
@@ -166,7 +167,7 @@ json_value = st.one_of(
 
 @FUZZ
 @given(data=st.data(), value=json_value)
-def test_diffusers_configs_with_a_wrong_value_load_and_run_or_refuse(unet_folder: Path, data, value) -> None:  # type: ignore[no-untyped-def]
+def test_diffusers_configs_with_a_wrong_value_load_and_run_or_refuse(fresh_dir, unet_folder: Path, data, value) -> None:  # type: ignore[no-untyped-def]
     """A diffusers UNet folder whose config.json has one value replaced (sizes kept small: a config asking for
     10**9 layers is a different problem, not tested here): it loads and denoises, or is refused
     at load in one line (a config that builds but cannot run must not fail later, mid-painting)."""
@@ -177,7 +178,7 @@ def test_diffusers_configs_with_a_wrong_value_load_and_run_or_refuse(unet_folder
 
     config = json.loads((unet_folder / "config.json").read_text())
     key = data.draw(st.sampled_from(sorted(k for k in config if not k.startswith("_"))))
-    folder = Path(tempfile.mkdtemp(prefix="unet-")) / "unet"
+    folder = fresh_dir("unet") / "unet"
     shutil.copytree(unet_folder, folder)
     (folder / "config.json").write_text(json.dumps({**config, key: value}))
     try:

@@ -57,7 +57,7 @@ def test_painting_key_groups_crops_of_one_painting() -> None:
 
 
 @pytest.mark.skipif(not SHANSHUI.is_dir(), reason="shanshui dataset not present")
-def test_committed_manifest_is_reproducible_and_split_by_painting() -> None:
+def test_committed_manifest_is_reproducible_and_split_by_painting(tmp_path: Path) -> None:
     rows = list(csv.DictReader(MANIFEST.open(encoding="utf-8")))
     splits: dict[str, set[str]] = {}
     for r in rows:
@@ -67,12 +67,10 @@ def test_committed_manifest_is_reproducible_and_split_by_painting() -> None:
     sample = {r["file"] for r in rows[::150]}
     folder = Path(str(SHANSHUI))
     import shutil
-    import tempfile
 
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in sample:
-            shutil.copyfile(folder / name, Path(tmp) / name)
-        fresh = manifest_csv(build_manifest(tmp)).splitlines()[1:]
+    for name in sample:
+        shutil.copyfile(folder / name, tmp_path / name)
+    fresh = manifest_csv(build_manifest(tmp_path)).splitlines()[1:]
     committed = {line.split(",")[0]: line for line in MANIFEST.read_text(encoding="utf-8").splitlines()[1:]}
     for line in fresh:
         assert committed[line.split(",")[0]] == line

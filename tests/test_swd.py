@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
 from conftest import SHANSHUI
@@ -9,19 +11,16 @@ from conftest import SHANSHUI
 from studio.engine.swd import laplacian_pyramid, swd
 
 
-def _paintings(count: int) -> torch.Tensor:
+def _paintings(count: int, folder: Path) -> torch.Tensor:
     import shutil
-    import tempfile
-    from pathlib import Path
 
     from studio.engine.inkstyle import build_manifest, list_images
     from studio.engine.train.data import load_images, to_model_range
 
-    with tempfile.TemporaryDirectory() as tmp:
-        for p in list_images(SHANSHUI)[:count]:
-            shutil.copyfile(p, Path(tmp) / p.name)
-        rows = build_manifest(tmp)
-        images = load_images(Path(tmp), rows, 64, {"light": 0, "dark": 1, "faded": 2}, None)
+    for p in list_images(SHANSHUI)[:count]:
+        shutil.copyfile(p, folder / p.name)
+    rows = build_manifest(folder)
+    images = load_images(folder, rows, 64, {"light": 0, "dark": 1, "faded": 2}, None)
     return to_model_range(images.pixels)
 
 
@@ -45,8 +44,8 @@ def test_identical_sets_give_zero() -> None:
 
 
 @pytest.mark.skipif(not SHANSHUI.is_dir(), reason="shanshui dataset not present")
-def test_noise_is_far_from_paintings_and_paintings_are_close() -> None:
-    real = _paintings(24)
+def test_noise_is_far_from_paintings_and_paintings_are_close(tmp_path: Path) -> None:
+    real = _paintings(24, tmp_path)
     a, b = real[:12], real[12:]
     noise = torch.rand_like(a) * 2 - 1
     kw = dict(descriptors_per_image=64, directions=64, repeats=2, seed=3)
