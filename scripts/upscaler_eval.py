@@ -62,6 +62,7 @@ def main() -> int:
 
         k = min(6, len(real))
         grid = image_grid([F.interpolate(small[:k], scale_factor=4, mode="nearest"), results["lanczos"][:k], results["ink"][:k], real[:k]])
+        Path(args.sheet).parent.mkdir(parents=True, exist_ok=True)
         grid.save(args.sheet, quality=88)
         print(f"sheet: {args.sheet} (rows: 64 px input, Lanczos x4, ink x4, original)")
     return 0
