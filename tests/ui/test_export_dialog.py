@@ -66,7 +66,11 @@ def test_export_writes_files_manifest_and_sheet(qtbot, make_window, tmp_path: Pa
     assert [e["seed"] for e in manifest["paintings"]] == [5, 6, 7]
     meta = read_png_meta(out / pngs[0])
     assert meta["style"] == "dark" and meta["sampler"] == "ddim" and meta["steps"] == 3
-    assert meta["export"] == {"upscale": 2, "frame": "paper", "seal": True}
+    from studio.engine.upscale import bundled_upscaler
+
+    # the learned ink upscaler when one is installed (its use is recorded), else Lanczos
+    method = "ink" if bundled_upscaler() is not None else "lanczos"
+    assert meta["export"] == {"upscale": 2, "frame": "paper", "seal": True, "upscale_method": method}
     with Image.open(out / pngs[0]) as im:
         assert im.width > 32 and im.height > 32  # upscaled 16 → 32, then mounted on paper
     # an exported (upscaled, framed, sealed) painting is reproduced exactly, finishing and all
