@@ -191,13 +191,50 @@ def test_eval_real_vs_real_measures(paint_folder: Path, tmp_path: Path, capsys: 
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--c2st", "--size", "24"], "power of two"),
         (["--memorisation", "--sheet", "closest.jpg"], "name it .png"),
         (["--resolution", "32"], "--resolution is for --real-vs-real"),
+        (["--real-vs-real", "--c2st", "--resolution", "24"], "power of two"),
+        (["--real-vs-real", "--size", "32"], "takes --resolution, not --size"),
     ],
 )
 def test_eval_bad_measure_options_fail_in_one_line(tiny_diffusion: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                    extra: list[str], message: str) -> None:
-    code = main(["eval", "--model", str(tiny_diffusion), "--data", str(tmp_path), "--cache", "", *extra])
+    model = [] if "--real-vs-real" in extra else ["--model", str(tiny_diffusion)]
+    code = main(["eval", *model, "--data", str(tmp_path), "--cache", "", *extra])
     err = capsys.readouterr().err.strip().splitlines()
     assert code != 0 and len(err) == 1 and message in err[0], err
+
+
+def _tiny_diffusion_32(path: Path) -> Path:
+    """conftest's tiny diffusion model, made for 32 px paintings."""
+    from conftest import make_tiny_unet
+    from diffusers import DDPMScheduler
+
+    from studio.models.inkfile import save_ink_checkpoint
+
+    unet = make_tiny_unet(0, 2, sample_size=32)
+    sched = DDPMScheduler(num_train_timesteps=100, beta_schedule="squaredcos_cap_v2", prediction_type="v_prediction")
+    return save_ink_checkpoint(path, unet.state_dict(), {
+        "kind": "diffusion", "name": "Tiny diffusion 32", "resolution": 32, "channels": 3, "styles": {"light": 0, "dark": 1},
+        "architecture": {"class": "UNet2DModel", "config": dict(unet.config)},
+        "scheduler": {"class": "DDPMScheduler", "config": dict(sched.config)}})
+
+
+@needs_paintings
+def test_eval_of_a_larger_painting_has_finer_swd_levels_each_beside_its_floor(paint_folder: Path, tmp_path: Path,
+                                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    model = _tiny_diffusion_32(tmp_path / "tiny32.safetensors")
+    args = ["eval", "--model", str(model), "--style", "dark", "--data", str(paint_folder), "--count", "3", "--steps", "2",
+            "--floor", "--cache", str(tmp_path / "cache")]
+    assert main(args) == 0
+    out = capsys.readouterr().out.splitlines()
+    levels = [int(m.group(1)) for line in out if (m := re.fullmatch(r"dark\s+level\s+(\d+)px\s+\d+\.\d\d", line))]
+    floors = [int(m.group(1)) for line in out if (m := re.fullmatch(r"dark\s+floor\s+(\d+)px\s+\d+\.\d\d\s+\(model \d+\.\d\dx\)", line))]
+    assert levels == floors == [32, 16], out
+
+
+def test_eval_refuses_a_size_the_model_does_not_paint(tiny_gan: Path, bundled_dir: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--model", str(tiny_gan), "--data", str(tmp_path), "--size", "24"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "size 24 is not what" in err[0], err

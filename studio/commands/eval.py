@@ -38,7 +38,8 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=cli._seed, default=0, help="first seed of the generated images (default 0)")
     p.add_argument("--sampler", choices=list(SAMPLERS), default="dpm++", help="diffusion sampler (default dpm++)")
     p.add_argument("--steps", type=cli._positive_int, default=20, help="diffusion steps (default 20)")
-    p.add_argument("--size", type=cli._positive_int, help="paint at this size (diffusion models; default: the model's own)")
+    p.add_argument("--size", type=cli._positive_int,
+                   help="painting size (default: the model's own; ×2, ×4… through the ink upscaler as generate paints them)")
     p.add_argument("--resolution", type=cli._positive_int, help="--real-vs-real: image size (default 64)")
     p.add_argument("--real-vs-real", action="store_true", help="the floor: training vs validation paintings")
     p.add_argument("--floor", action="store_true", help="SWD: print the real-vs-real floor of each level beside the model's")
@@ -188,10 +189,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.resolution:
         raise StudioError("--resolution is for --real-vs-real; a model paints at --size")
+    from studio.engine.upscale import size_plan
+
     record, model, device = cli.load_model_for(args)
-    size = args.size or model.spec.resolution
-    if size != model.spec.resolution and model.kind != "diffusion":
-        raise StudioError(f"'{record.id}' is a GAN: it paints at {model.spec.resolution} px only (leave out --size)")
+    size = args.size or record.resolution  # a two-stage model's finished size
+    size_plan(model, size)  # refuses, before any work, a size the model does not paint
     if args.c2st:
         _check_c2st_size(size)
     sheet = _sheet_path(args, record.id) if args.memorisation else None
