@@ -39,9 +39,12 @@ from studio.engine.paint import Painting, PaintRequest, painting_meta
 from studio.engine.sampling import (
     DEFAULT_SAMPLER,
     CancelToken,
+    Lane,
     StepUpdate,
     _predicted_x0,
+    _row,
     _step_kwargs,
+    in_lockstep,
     make_scheduler,
     sample_diffusion,
     sample_gan,
@@ -245,6 +248,11 @@ def composite(original: Image.Image, painted: Image.Image, mask: np.ndarray, fea
 # ---------------------------------------------------------------------------- diffusion
 
 
+def _nth(images: torch.Tensor, i: int) -> torch.Tensor:
+    """Image i of a batch (1, C, H, W); a batch of one stands for every image."""
+    return images if images.shape[0] == 1 else images[i : i + 1]
+
+
 def _noise_levels(scheduler: Any, t: torch.Tensor, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
     """(a, s) with x_t = a·x0 + s·eps, read from the scheduler's own ``add_noise``."""
     one = torch.ones((1, 1, 1, 1), device=device)
@@ -277,15 +285,37 @@ def blend_sample(
         raise StudioError("steps must be at least 1")
     if passes < 1:
         raise StudioError("jumps (resampling passes) must be at least 1")
-    scheduler = make_scheduler(model, sampler)
+    make_scheduler(model, sampler)  # an unknown sampler: one clear line before any work
     generators = image_generators(seeds)
+    labels = model.labels_for(style, len(seeds))
+    lanes = [
+        _blend_lane(model, _nth(original, i), _nth(known, i), _row(labels, i), generators[i], sampler, steps, passes,
+                    window, on_step is not None)
+        for i in range(len(seeds))
+    ]
+    return torch.cat(in_lockstep(lanes, cancel=cancel, on_step=on_step))
+
+
+def _blend_lane(
+    model: LoadedModel,
+    original: torch.Tensor,
+    known: torch.Tensor,
+    label: torch.Tensor | None,
+    generator: torch.Generator,
+    sampler: str,
+    steps: int,
+    passes: int,
+    window: int | None,
+    preview: bool,
+) -> Lane:
+    """One image of ``blend_sample``, alone through the network (see ``in_lockstep``)."""
+    scheduler = make_scheduler(model, sampler)
     dev = model.device
-    noise = initial_noise(model.noise_shape, generators).to(dev)
+    noise = initial_noise(model.noise_shape, [generator]).to(dev)
     original, known = original.to(dev), known.to(dev)
     x = noise * scheduler.init_noise_sigma
-    labels = model.labels_for(style, x.shape[0])
     scheduler.set_timesteps(steps, device=dev)
-    kwargs = _step_kwargs(scheduler, generators, 0.0)
+    kwargs = _step_kwargs(scheduler, [generator], 0.0)
     timesteps = scheduler.timesteps
     n = len(timesteps)
     window = max(1, n // 4) if window is None else window
@@ -294,11 +324,9 @@ def blend_sample(
         last = i == n - 1
         repeats = passes if first_resampled <= i < n - 1 else 1
         for p in range(repeats):
-            if cancel is not None:
-                cancel.raise_if_set()
             saved = copy.deepcopy(scheduler) if p < repeats - 1 else None
             model_in = scheduler.scale_model_input(x, t)
-            model_out = model.denoise(model_in, t, labels)
+            model_out = model.denoise(model_in, t, label)
             out = scheduler.step(model_out, t, x, **kwargs)
             if last:
                 pinned = original
@@ -312,16 +340,16 @@ def blend_sample(
                 a_t, s_t = _noise_levels(scheduler, t, dev)
                 r = a_t / a_n
                 std = (s_t**2 - (r * s_n) ** 2).clamp_min(0).sqrt()
-                x = r * x_next + std * initial_noise(model.noise_shape, generators).to(dev)
+                x = r * x_next + std * initial_noise(model.noise_shape, [generator]).to(dev)
                 scheduler = saved
             else:
                 x = x_next
-        if on_step is not None:
+        if preview:
             x0 = _predicted_x0(scheduler, out, model_out, model_in, t)
             x0 = known * original + (1 - known) * x0
-            on_step(StepUpdate(step=i + 1, total=n, x_t=x.detach().cpu().clamp(-1, 1), x0=x0.detach().cpu()))
-    if cancel is not None:
-        cancel.raise_if_set()
+            yield StepUpdate(step=i + 1, total=n, x_t=x.detach().cpu().clamp(-1, 1), x0=x0.detach().cpu())
+        else:
+            yield None
     return x.detach().float().cpu().clamp(-1, 1)
 
 
@@ -372,12 +400,34 @@ def repaint_sample(
     scheduler = _repaint_scheduler(model, eta)
     if steps > scheduler.config.num_train_timesteps:
         raise StudioError(f"repaint takes at most {scheduler.config.num_train_timesteps} steps with this model")
-    prediction = (model.scheduler_config or {}).get("prediction_type", "epsilon")
     generators = image_generators(seeds)
+    labels = model.labels_for(style, len(seeds))
+    lanes = [
+        _repaint_lane(model, _nth(original, i), _nth(known, i), _row(labels, i), generators[i], steps, jumps,
+                      jump_length, eta, on_step is not None)
+        for i in range(len(seeds))
+    ]
+    return torch.cat(in_lockstep(lanes, cancel=cancel, on_step=on_step))
+
+
+def _repaint_lane(
+    model: LoadedModel,
+    original: torch.Tensor,
+    known: torch.Tensor,
+    label: torch.Tensor | None,
+    generator: torch.Generator,
+    steps: int,
+    jumps: int,
+    jump_length: int,
+    eta: float,
+    preview: bool,
+) -> Lane:
+    """One image of ``repaint_sample``, alone through the network (see ``in_lockstep``)."""
+    scheduler = _repaint_scheduler(model, eta)
+    prediction = (model.scheduler_config or {}).get("prediction_type", "epsilon")
     dev = model.device
     original, known = original.to(dev), known.to(dev)
-    x = initial_noise(model.noise_shape, generators).to(dev) * scheduler.init_noise_sigma
-    labels = model.labels_for(style, x.shape[0])
+    x = initial_noise(model.noise_shape, [generator]).to(dev) * scheduler.init_noise_sigma
     # timesteps stay on the CPU: RePaintScheduler indexes its CPU tables with them (the UNet moves them itself)
     scheduler.set_timesteps(steps, jump_length=jump_length, jump_n_sample=jumps)
     timesteps = scheduler.timesteps
@@ -385,21 +435,19 @@ def repaint_sample(
     x0 = torch.zeros_like(x)
     t_last = timesteps[0] + 1
     for i, t in enumerate(timesteps):
-        if cancel is not None:
-            cancel.raise_if_set()
         if t < t_last:
-            model_out = model.denoise(x, t, labels)
+            model_out = model.denoise(x, t, label)
             eps = _as_epsilon(prediction, model_out, x, alphas[int(t)])
-            out = scheduler.step(eps, t, x, original, known, generator=generators)
+            out = scheduler.step(eps, t, x, original, known, generator=[generator])
             x, x0 = out.prev_sample, out.pred_original_sample
         else:
-            x = scheduler.undo_step(x, t_last, generator=generators)
+            x = scheduler.undo_step(x, t_last, generator=[generator])
         t_last = t
-        if on_step is not None:
+        if preview:
             shown = known * original + (1 - known) * x0.clamp(-1, 1)
-            on_step(StepUpdate(step=i + 1, total=len(timesteps), x_t=x.detach().cpu().clamp(-1, 1), x0=shown.detach().cpu()))
-    if cancel is not None:
-        cancel.raise_if_set()
+            yield StepUpdate(step=i + 1, total=len(timesteps), x_t=x.detach().cpu().clamp(-1, 1), x0=shown.detach().cpu())
+        else:
+            yield None
     return x.detach().float().cpu().clamp(-1, 1)
 
 
@@ -450,33 +498,55 @@ def invert_latent(
         raise StudioError(f"'{model.spec.name}' is a diffusion model: invert is for GANs (use blend or repaint)")
     if steps < 1:
         raise StudioError("steps must be at least 1")
+    z0 = initial_noise(model.noise_shape, image_generators(seeds))
+    labels = model.labels_for(style, z0.shape[0])
+    lanes = [
+        _invert_lane(model, z0[i : i + 1], _nth(target, i), _nth(weight, i), _row(labels, i), steps, lr, prior,
+                     on_step is not None)
+        for i in range(z0.shape[0])
+    ]
+    results = in_lockstep(lanes, cancel=cancel, on_step=on_step)
+    return Inversion(
+        torch.cat([r.z for r in results]), torch.cat([r.images for r in results]), tuple(p for r in results for p in r.masked_l2)
+    )
+
+
+def _invert_lane(
+    model: LoadedModel,
+    z0: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor,
+    label: torch.Tensor | None,
+    steps: int,
+    lr: float,
+    prior: float,
+    preview: bool,
+) -> Lane:
+    """One image of ``invert_latent``: its own z and its own optimiser, alone through the network."""
     forward = model._forward  # LoadedModel.generate runs without gradients; inversion needs them w.r.t. z
     assert forward is not None
     dev = model.device
-    z0 = initial_noise(model.noise_shape, image_generators(seeds))
     z = z0.clone().to(dev).requires_grad_(True)
     target, weight = target.to(dev), weight.to(dev)
-    labels = model.labels_for(style, z.shape[0])
     opt = torch.optim.Adam([z], lr=lr)
     with torch.no_grad():
-        before = masked_l2(forward(z.to(model.dtype), None, labels).float(), target, weight)
-    with torch.enable_grad():
-        for i in range(steps):
-            if cancel is not None:
-                cancel.raise_if_set()
-            images = forward(z.to(model.dtype), None, labels).float()
+        before = masked_l2(forward(z.to(model.dtype), None, label).float(), target, weight)
+    for i in range(steps):
+        with torch.enable_grad():
+            images = forward(z.to(model.dtype), None, label).float()
             loss = masked_l2(images, target, weight) + prior * (z**2).flatten(1).mean(dim=1)
             opt.zero_grad(set_to_none=True)
             loss.sum().backward()
             opt.step()
-            if on_step is not None:
-                shown = (weight * target + (1 - weight) * images).detach().cpu()
-                on_step(StepUpdate(step=i + 1, total=steps, x_t=None, x0=shown.clamp(-1, 1)))
+        if preview:
+            shown = (weight * target + (1 - weight) * images).detach().cpu()
+            yield StepUpdate(step=i + 1, total=steps, x_t=None, x0=shown.clamp(-1, 1))
+        else:
+            yield None
     with torch.no_grad():
-        images = forward(z.to(model.dtype), None, labels).float().clamp(-1, 1)
+        images = forward(z.to(model.dtype), None, label).float().clamp(-1, 1)
         after = masked_l2(images, target, weight)
-    pairs = tuple((float(b), float(a)) for b, a in zip(before.cpu(), after.cpu()))
-    return Inversion(z.detach().cpu(), images.detach().cpu(), pairs)
+    return Inversion(z.detach().cpu(), images.detach().cpu(), ((float(before[0]), float(after[0])),))
 
 
 # ---------------------------------------------------------------------------- the request

@@ -2,13 +2,14 @@
 
 The loop is the one diffusers' pipelines use (scale input, predict, ``scheduler.step``), plus a
 per-step callback carrying x_t and the predicted clean image x0, and a cancel token checked
-between steps.
+between steps. Every image is painted alone, as a batch of one (``in_lockstep``), so a painting
+depends only on its seed, never on the batch around it.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +96,62 @@ def _predicted_x0(scheduler: Any, out: Any, model_out: torch.Tensor, model_in: t
     return x0.clamp(-1, 1)
 
 
+Lane = Generator[StepUpdate | None, None, Any]
+"""One image's painting, a step per ``next``: yields the step's update (None when no preview is
+wanted) and returns its result when done. ``in_lockstep`` drives a batch of lanes."""
+
+
+def in_lockstep(
+    lanes: Sequence[Lane], *, cancel: CancelToken | None = None, on_step: StepCallback | None = None
+) -> list[Any]:
+    """Advance one lane per image together, a step at a time; the lanes' results in order.
+
+    This is how the seed contract holds: every image goes through the network and the scheduler
+    alone, as a batch of one. CPU kernels (oneDNN convolutions, GEMM blocking) choose different
+    algorithms for different batch sizes, so an image painted inside a batch of four differed
+    from the same seed painted alone in its last bits, and after rounding by one 8-bit level in a
+    few pixels. The lanes share only the step count, so ``on_step`` still sees the whole batch at
+    every step (the window's preview grid), and ``cancel`` is checked between steps.
+    """
+    results: list[Any] = [None] * len(lanes)
+    live = list(range(len(lanes)))
+    while live:
+        if cancel is not None:
+            cancel.raise_if_set()
+        updates: list[StepUpdate | None] = []
+        running = []
+        for i in live:
+            try:
+                updates.append(next(lanes[i]))
+                running.append(i)
+            except StopIteration as done:
+                results[i] = done.value
+        live = running
+        if on_step is not None and updates and all(u is not None for u in updates):
+            on_step(_batch_update([u for u in updates if u is not None]))
+    if cancel is not None:
+        cancel.raise_if_set()
+    return results
+
+
+def _batch_update(updates: Sequence[StepUpdate]) -> StepUpdate:
+    x_ts = [u.x_t for u in updates]
+    x_t = None if any(x is None for x in x_ts) else torch.cat([x for x in x_ts if x is not None])
+    return StepUpdate(step=updates[0].step, total=updates[0].total, x_t=x_t, x0=torch.cat([u.x0 for u in updates]))
+
+
+def _painters(model: LoadedModel, painters: Sequence[LoadedModel] | None, n: int) -> Sequence[LoadedModel]:
+    if painters is None:
+        return [model] * n
+    if len(painters) != n:
+        raise ValueError(f"one painter per image: {len(painters)} for {n} images")
+    return painters
+
+
+def _row(labels: torch.Tensor | None, i: int) -> torch.Tensor | None:
+    return None if labels is None else labels[i : i + 1]
+
+
 def sample_diffusion(
     model: LoadedModel,
     seeds: Sequence[int],
@@ -105,19 +162,21 @@ def sample_diffusion(
     eta: float = 0.0,
     size: int | None = None,
     noise: torch.Tensor | None = None,
+    painters: Sequence[LoadedModel] | None = None,
     cancel: CancelToken | None = None,
     on_step: StepCallback | None = None,
 ) -> torch.Tensor:
-    """Paint ``len(seeds)`` images in one batch; returns float32 CPU tensors in [-1, 1].
+    """Paint ``len(seeds)`` images, each alone (see ``in_lockstep``); float32 CPU tensors in [-1, 1].
 
     ``noise`` overrides the contract noise (latent walks pass slerped noise); the seeds still
-    feed the per-image generators of stochastic samplers.
+    feed the per-image generators of stochastic samplers. ``painters``: one view of ``model`` per
+    image (a style walk's blend weights differ per frame); default ``model`` for every image.
     """
     if steps < 1:
         raise StudioError("steps must be at least 1")
     if not 0.0 <= eta <= 1.0:
         raise StudioError("eta must be between 0 and 1")
-    scheduler = make_scheduler(model, sampler)
+    make_scheduler(model, sampler)  # an unknown sampler or a broken config: one clear line before any work
     generators = image_generators(seeds)
     shape = list(model.noise_shape)
     if size is not None and size != shape[-1]:
@@ -125,23 +184,41 @@ def sample_diffusion(
             raise StudioError(f"size {size} does not suit this model: use a multiple of {model.size_multiple}")
         shape[-2:] = [size, size]
     x = noise if noise is not None else initial_noise(shape, generators)
-    x = x.to(model.device, torch.float32) * scheduler.init_noise_sigma
     labels = model.labels_for(style, x.shape[0])
+    views = _painters(model, painters, x.shape[0])
+    lanes = [
+        _diffusion_lane(views[i], x[i : i + 1], _row(labels, i), generators[i], sampler, steps, eta, on_step is not None)
+        for i in range(x.shape[0])
+    ]
+    return torch.cat(in_lockstep(lanes, cancel=cancel, on_step=on_step))
+
+
+def _diffusion_lane(
+    model: LoadedModel,
+    noise: torch.Tensor,
+    label: torch.Tensor | None,
+    generator: torch.Generator,
+    sampler: str,
+    steps: int,
+    eta: float,
+    preview: bool,
+) -> Lane:
+    """One image through the loop diffusers' pipelines use: scale input, predict, ``scheduler.step``."""
+    scheduler = make_scheduler(model, sampler)
+    x = noise.to(model.device, torch.float32) * scheduler.init_noise_sigma
     scheduler.set_timesteps(steps, device=model.device)
-    kwargs = _step_kwargs(scheduler, generators, eta)
+    kwargs = _step_kwargs(scheduler, [generator], eta)
     timesteps = scheduler.timesteps
     for i, t in enumerate(timesteps):
-        if cancel is not None:
-            cancel.raise_if_set()
         model_in = scheduler.scale_model_input(x, t)
-        model_out = model.denoise(model_in, t, labels)
+        model_out = model.denoise(model_in, t, label)
         out = scheduler.step(model_out, t, x, **kwargs)
         x = out.prev_sample
-        if on_step is not None:
+        if preview:
             x0 = _predicted_x0(scheduler, out, model_out, model_in, t)
-            on_step(StepUpdate(step=i + 1, total=len(timesteps), x_t=x.detach().cpu().clamp(-1, 1), x0=x0.detach().cpu()))
-    if cancel is not None:
-        cancel.raise_if_set()
+            yield StepUpdate(step=i + 1, total=len(timesteps), x_t=x.detach().cpu().clamp(-1, 1), x0=x0.detach().cpu())
+        else:
+            yield None
     return x.detach().float().cpu()
 
 
@@ -151,15 +228,20 @@ def sample_gan(
     *,
     style: str | None = None,
     noise: torch.Tensor | None = None,
+    painters: Sequence[LoadedModel] | None = None,
     cancel: CancelToken | None = None,
 ) -> torch.Tensor:
-    """Generate ``len(seeds)`` images from z drawn per the contract; float32 CPU in [-1, 1]."""
+    """Generate ``len(seeds)`` images from z drawn per the contract, each alone; float32 CPU in [-1, 1].
+
+    One at a time for the seed contract (see ``in_lockstep``); a GAN image takes milliseconds.
+    """
     if cancel is not None:
         cancel.raise_if_set()
     z = noise if noise is not None else initial_noise(model.noise_shape, image_generators(seeds))
     labels = model.labels_for(style, z.shape[0])
-    images = model.generate(z.to(model.device), labels).clamp(-1, 1)
-    return images.detach().float().cpu()
+    views = _painters(model, painters, z.shape[0])
+    images = [views[i].generate(z[i : i + 1].to(model.device), _row(labels, i)).clamp(-1, 1) for i in range(z.shape[0])]
+    return torch.cat(images).detach().float().cpu()
 
 
 def to_pil(images: torch.Tensor) -> list[Image.Image]:

@@ -21,7 +21,8 @@ A style-conditional model blends its learned class embedding (``UNet2DModel.clas
 Diffusion frames are painted with deterministic samplers only (DDIM with eta 0, DPM-Solver++,
 UniPC), so nearby noise gives nearby paintings and frame 0 of a walk starting at seed S is the
 painting ``inkstudio generate --seed S`` makes with the same sampler and steps. GAN frames
-interpolate z. Frames go through the model ``batch_size`` at a time.
+interpolate z. Frames are painted ``batch_size`` at a time, in lockstep, each through the network
+alone (the seed contract), so a frame never depends on the batch it was painted in.
 
 Example::
 
@@ -77,6 +78,10 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor | float) -> torch.Te
         tt = tt.expand(batch)
     if tt.numel() != batch:
         raise ValueError(f"slerp needs one t per sample ({batch}), got {tt.numel()}")
+    if batch > 1:
+        # row by row: the reductions below may sum in another order for another batch size, and a
+        # frame's noise must not depend on the batch it is painted in (the seed contract)
+        return torch.cat([slerp(a[i : i + 1], b[i : i + 1], tt[i : i + 1]) for i in range(batch)])
     a64, b64 = a.flatten(1).double(), b.flatten(1).double()
     cos = (a64 * b64).sum(1) / (a64.norm(dim=1) * b64.norm(dim=1)).clamp_min(1e-30)
     theta = cos.clamp(-1.0, 1.0).acos()
@@ -423,7 +428,7 @@ def render_walk(
     on_progress: Callable[[WalkProgress], None] | None = None,
     on_frame: Callable[[int, Image.Image], None] | None = None,
 ) -> WalkResult:
-    """Paint every frame of the walk, ``req.batch_size`` frames per pass through the model.
+    """Paint every frame of the walk, ``req.batch_size`` frames at a time (each alone through the network).
 
     ``pair``: a second, per-style model; its predictions are blended with ``model``'s along the
     style weights (``model`` is the first style, ``pair`` the second), which turns the walk into a
@@ -459,12 +464,13 @@ def render_walk(
         a = noise[[p.key_a for p in chunk]]
         b = noise[[p.key_b for p in chunk]]
         x = slerp(a, b, t)
-        weights = torch.tensor([p.style_weight for p in chunk], dtype=torch.float32)
-        painter = model
+        weights = torch.tensor([p.style_weight for p in chunk], dtype=torch.float32).to(model.device)
+        # one view of the model per frame: each frame goes through the network alone (the seed contract)
+        painters = None
         if pair is not None:
-            painter = _pair_blend(model, pair, weights.to(model.device), pair_styles)
+            painters = [_pair_blend(model, pair, weights[i : i + 1], pair_styles) for i in range(len(chunk))]
         elif req.style_walk is not None:
-            painter = _embedding_blend(model, req.style_walk, weights.to(model.device))
+            painters = [_embedding_blend(model, req.style_walk, weights[i : i + 1]) for i in range(len(chunk))]
         # the sampler is deterministic, so the per-image generators never draw; seeds only label them
         frame_seeds = [seeds[p.key_a] for p in chunk]
 
@@ -474,18 +480,19 @@ def render_walk(
 
         if diffusion:
             images = sample_diffusion(
-                painter,
+                model,
                 frame_seeds,
                 style=req.style,
                 sampler=req.sampler,
                 steps=req.steps,
                 eta=0.0,
                 noise=x,
+                painters=painters,
                 cancel=cancel,
                 on_step=step_cb if on_progress else None,
             )
         else:
-            images = sample_gan(painter, frame_seeds, style=req.style, noise=x, cancel=cancel)
+            images = sample_gan(model, frame_seeds, style=req.style, noise=x, painters=painters, cancel=cancel)
         for p, im in zip(chunk, to_pil(images), strict=True):
             frames.append(im)
             if on_frame is not None:
