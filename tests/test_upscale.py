@@ -205,7 +205,7 @@ def test_upscaler_training_resumes_exactly_and_exports(tmp_path: Path) -> None:
 
     def opts(name: str, steps: int, resume: bool = False) -> TrainOptions:
         return TrainOptions(kind="upscaler", data=data, out=tmp_path / name, steps=steps, resume=resume, batch=2, preset="tiny",
-                            seed=1, checkpoint_minutes=1e6, eval_count=0, cache_dir=None, extra={"adv_start": 1})
+                            seed=1, checkpoint_minutes=1e6, eval_count=0, cache_dir=None, extra={"adv_start": 1, "adv_min_level": 0})
 
     quiet = lambda s: None  # noqa: E731
     run_training(make_trainer("upscaler"), opts("a.safetensors", 4), log=quiet)
@@ -294,3 +294,41 @@ def test_one_stage_model_sizes_are_upscaled_by_the_bundled_upscaler_or_refused(t
         assert code == 0 and "cascade" not in read_png_meta(next((tmp_path / "own").glob("*.png")))
     finally:
         upscale_module._BUNDLED.clear()
+
+
+def test_upscaler_adversarial_term_judges_only_the_fine_levels() -> None:
+    from studio.engine.train.upscaler import BAND_WEIGHTS, PLAIN_BAND_WEIGHTS, band_weights, pyramid_l1
+
+    levels = torch.tensor([0, 1, 2, 3])
+    w = band_weights(levels, True, 2)
+    assert w[:2].tolist() == [list(PLAIN_BAND_WEIGHTS)] * 2 and w[2:].tolist() == [list(BAND_WEIGHTS)] * 2
+    assert band_weights(levels, False, 2).tolist() == [list(PLAIN_BAND_WEIGHTS)] * 4  # before ADV_START
+    # per-image weights: an error in the finest band of a judged image costs a quarter of a plain one's
+    g = torch.Generator().manual_seed(0)
+    target = torch.rand(2, 3, 64, 64, generator=g) * 2 - 1
+    fine = torch.full_like(target, -0.1)
+    fine[..., ::2, :] = 0.1  # a zero-mean 2 px stripe: the finest band only
+    plain = pyramid_l1(target + fine, target, band_weights(torch.tensor([0, 0]), True, 2))
+    judged = pyramid_l1(target + fine, target, band_weights(torch.tensor([3, 3]), True, 2))
+    assert judged < 0.5 * plain
+
+
+def test_upscaler_step_without_fine_levels_trains_no_discriminator(tmp_path: Path) -> None:
+    from accelerate import Accelerator
+
+    from studio.engine.train import TrainOptions
+    from studio.engine.train.upscaler import UpscalerTrainer
+
+    opts = TrainOptions(kind="upscaler", data=SHANSHUI, out=tmp_path / "u.safetensors", steps=1, batch=2, preset="tiny",
+                        seed=0, cache_dir=None, extra={"adv_start": 0})
+    trainer = UpscalerTrainer()
+    trainer.setup(Accelerator(cpu=True), opts, {})
+    d_before = {k: v.clone() for k, v in trainer.d.state_dict().items()}
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(2, 3, 64, 64, generator=g) * 2 - 1
+    stats = trainer.train_step(x, torch.tensor([0, 1]), 5, g)
+    assert "adv" not in stats and "loss_d" not in stats
+    assert all(torch.equal(v, trainer.d.state_dict()[k]) for k, v in d_before.items())
+    stats = trainer.train_step(x, torch.tensor([1, 2]), 6, g)
+    assert "adv" in stats and "loss_d" in stats
+    assert any(not torch.equal(v, trainer.d.state_dict()[k]) for k, v in d_before.items())

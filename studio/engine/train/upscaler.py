@@ -13,12 +13,14 @@ horizontally with probability ½. That is the high-resolution target; the input 
   (σ up to 1 px), with probability ½ Gaussian noise (σ up to 0.04), so the upscaler does not amplify
   what the composition model gets slightly wrong.
 
-Loss of the generator: L1 on the Laplacian pyramid of output and target (64, 32, 16, 8 px bands; the
-finest band weighted 0.25, so the adversarial term decides the fine texture rather than the
-blur-favouring mean) plus 0.05 × the hinge loss of a conditional patch discriminator (strided
-convolutions, no normalisation, receptive field ~22 px, sees the bicubic base beside the image),
-from step ``ADV_START`` on. The discriminator: hinge loss and lazy R1 (γ = 1 every 4 steps).
-Adam for both; the EMA of the generator (decay up to 0.999) is exported.
+Loss of the generator: L1 on the Laplacian pyramid of output and target (64, 32, 16, 8 px bands)
+plus 0.05 × the hinge loss of a conditional patch discriminator (strided convolutions, no
+normalisation, receptive field ~22 px, sees the bicubic base and the level beside the image), from
+step ``ADV_START`` on and only for the doublings to 256 and 512 px (``ADV_MIN_LEVEL``): there the
+finest band is weighted 0.25, so the adversarial term decides the fine texture rather than the
+blur-favouring mean; the doublings to 64 and 128 px are plain reconstruction (all bands 1). The
+discriminator sees only the judged levels: hinge loss and lazy R1 (γ = 1 every 4 steps). Adam for
+both; the EMA of the generator (decay up to 0.999) is exported.
 
 Checkpoint measure (:meth:`UpscalerTrainer.evaluate`): ``EVAL_COUNT`` validation paintings reduced
 to 64 px with Lanczos, upscaled ×4 (two passes), SWD per level against the 256 px originals, beside
@@ -47,7 +49,14 @@ CROP = 64
 SOURCE = 512
 ADV_START = 300
 ADV_WEIGHT = 0.05
+# the adversarial term judges only the doublings to 256 and 512 px (levels 2, 3): where it also
+# judged 64→128, the generator learnt to outline every input pixel (4 px cells on the 256 px
+# painting; docs/training.md) — at 64 and 128 px a painting has no ink texture left to invent
+ADV_MIN_LEVEL = 2
+# Laplacian L1 band weights (finest band first), per level: the finest band is down-weighted only
+# where the adversarial term decides the texture
 BAND_WEIGHTS = (0.25, 1.0, 1.0, 1.0)
+PLAIN_BAND_WEIGHTS = (1.0, 1.0, 1.0, 1.0)
 R1_GAMMA = 1.0
 R1_EVERY = 4
 EVAL_COUNT = 48
@@ -164,12 +173,24 @@ class PatchDiscriminator(nn.Module):
         return self.net(torch.cat([image, base, planes], dim=1))
 
 
-def pyramid_l1(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+def pyramid_l1(a: torch.Tensor, b: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+    """L1 on the Laplacian pyramid (64, 32, 16, 8 px bands); ``weights`` (N, bands) per image, else BAND_WEIGHTS."""
     pa, pb = laplacian_pyramid(a, min_size=8), laplacian_pyramid(b, min_size=8)
+    if weights is None:
+        weights = torch.tensor(BAND_WEIGHTS, dtype=a.dtype, device=a.device).expand(a.shape[0], -1)
     total = a.new_zeros(())
     for i, (la, lb) in enumerate(zip(pa, pb)):
-        total = total + BAND_WEIGHTS[min(i, len(BAND_WEIGHTS) - 1)] * (la - lb).abs().mean()
+        per_image = (la - lb).abs().mean(dim=(1, 2, 3))
+        total = total + (weights[:, min(i, weights.shape[1] - 1)] * per_image).mean()
     return total
+
+
+def band_weights(levels: torch.Tensor, adversarial: bool, adv_min_level: int) -> torch.Tensor:
+    """Per-image band weights: BAND_WEIGHTS where the adversarial term judges the image, else PLAIN_BAND_WEIGHTS."""
+    judged = (levels >= adv_min_level) & adversarial
+    soft = torch.tensor(BAND_WEIGHTS, device=levels.device)
+    plain = torch.tensor(PLAIN_BAND_WEIGHTS, device=levels.device)
+    return torch.where(judged[:, None], soft[None], plain[None])
 
 
 class UpscalerTrainer:
@@ -186,6 +207,7 @@ class UpscalerTrainer:
         self.config = {"width": p["width"], "blocks": p["blocks"], "hr_blocks": p["hr_blocks"], "levels": LEVELS}
         self.ndf = p["ndf"]
         self.adv_start = int(opts.extra.get("adv_start", ADV_START))
+        self.adv_min_level = int(opts.extra.get("adv_min_level", ADV_MIN_LEVEL))
         self.warm_from = 0  # later after a compact resume (fresh optimiser moments)
         g = InkUpscaler(**self.config)
         d = PatchDiscriminator(self.ndf)
@@ -199,7 +221,8 @@ class UpscalerTrainer:
 
     def describe(self) -> str:
         return (f"InkUpscaler preset '{self.opts.preset}' {self.params / 1e6:.2f} M parameters (×2, {LEVELS} levels), "
-                f"patch discriminator {self.d_params / 1e6:.2f} M; Laplacian L1 + {ADV_WEIGHT} hinge from step {self.adv_start}, R1 {R1_GAMMA}")
+                f"patch discriminator {self.d_params / 1e6:.2f} M; Laplacian L1 + {ADV_WEIGHT} hinge on levels ≥ {self.adv_min_level} "
+                f"from step {self.adv_start}, R1 {R1_GAMMA}")
 
     def train_step(self, x: torch.Tensor, labels: torch.Tensor, step: int, generator: torch.Generator) -> dict[str, float]:
         acc = self.accelerator
@@ -209,15 +232,16 @@ class UpscalerTrainer:
         low = degrade(x, generator).to(dev)
         noise = torch.randn((x.shape[0], 1, x.shape[-2], x.shape[-1]), generator=generator).to(dev)
         base = F.interpolate(low, scale_factor=2, mode="bicubic", align_corners=False)
-        adversarial = step >= self.adv_start
+        judged = (levels >= self.adv_min_level).nonzero().flatten()
+        adversarial = step >= self.adv_start and len(judged) > 0
         stats: dict[str, float] = {}
         self.g.train()
         if adversarial:
-            # discriminator
-            fake = self.g(low, noise, levels).detach()
-            real = high.detach().requires_grad_(step % R1_EVERY == 0)
-            d_real = self.d(real, base, levels)
-            d_fake = self.d(fake, base, levels)
+            # discriminator, on the images of the judged levels only
+            fake = self.g(low[judged], noise[judged], levels[judged]).detach()
+            real = high[judged].detach().requires_grad_(step % R1_EVERY == 0)
+            d_real = self.d(real, base[judged], levels[judged])
+            d_fake = self.d(fake, base[judged], levels[judged])
             loss_d = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
             if step % R1_EVERY == 0:
                 (grad,) = torch.autograd.grad(d_real.sum(), real, create_graph=True)
@@ -227,11 +251,11 @@ class UpscalerTrainer:
             self.opt_d.zero_grad(set_to_none=True)
             stats["loss_d"] = float(loss_d.detach())
         out = self.g(low, noise, levels)
-        rec = pyramid_l1(out, high)
+        rec = pyramid_l1(out, high, band_weights(levels, adversarial, self.adv_min_level))
         loss = rec
         if adversarial:
-            adv = -self.d(out, base, levels).mean()
-            loss = loss + ADV_WEIGHT * adv
+            adv = -self.d(out[judged], base[judged], levels[judged]).mean()
+            loss = loss + ADV_WEIGHT * adv * len(judged) / len(levels)
             stats["adv"] = float(adv.detach())
         for group in self.opt_g.param_groups:
             group["lr"] = self.lr * min(1.0, (step + 1 - self.warm_from) / 100)
