@@ -332,3 +332,79 @@ def test_upscaler_step_without_fine_levels_trains_no_discriminator(tmp_path: Pat
     stats = trainer.train_step(x, torch.tensor([1, 2]), 6, g)
     assert "adv" in stats and "loss_d" in stats
     assert any(not torch.equal(v, trainer.d.state_dict()[k]) for k, v in d_before.items())
+
+
+def test_walk_of_a_cascade_is_finished_and_frame0_equals_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from studio.engine.walk import WalkRequest, render_walk
+    from studio.models.loaders import load_checkpoint
+
+    path = save_tiny_cascade(tmp_path / "m")
+    common = ["--model", str(path), "--steps", "3", "--sampler", "ddim"]
+    code, _, err = run(["generate", *common, "--seed", "123", "--out", str(tmp_path / "gen")], capsys)
+    assert code == 0, err
+    code, _, err = run(["walk", *common, "--seeds", "123,124", "--frames", "3", "--out", str(tmp_path / "walk")], capsys)
+    assert code == 0, err
+    (painted,) = (tmp_path / "gen").glob("*.png")
+    frame0 = tmp_path / "walk" / "frame-00000.png"
+    assert Image.open(frame0).size == (64, 64)  # finished at the two-stage model's size, not its 16 px base
+    assert np.array_equal(pixels(painted), pixels(frame0))
+    # one texture seed for the whole walk: the upscaler's grain does not change between frames
+    result = render_walk(load_checkpoint(path), WalkRequest(keyframes=(123, 124), frames=3, sampler="ddim", steps=3))
+    assert result.meta["cascade"]["texture_seed"] == 123 and result.meta["cascade"]["passes"] == 2
+    assert all(f.size == (64, 64) for f in result.frames)
+
+
+def test_inpaint_through_a_cascade_keeps_every_unmasked_pixel(tmp_path: Path) -> None:
+    from studio.engine.inpaint import InpaintRequest, feather_alpha, inpaint, prepare_source
+    from studio.models.catalog import resolve
+    from studio.models.loaders import load_checkpoint
+
+    path = save_tiny_cascade(tmp_path / "m")
+    yy, xx = np.mgrid[0:96, 0:128]
+    picture = np.stack([160 + 60 * np.sin(xx / 5.0), 150 + 50 * np.cos(yy / 7.0), 130 + 0 * xx], -1)
+    image = Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8), "RGB")
+    mask = np.zeros((96, 128), bool)
+    mask[30:60, 40:90] = True
+    source = prepare_source(image, mask)
+    model = load_checkpoint(path)
+    (res,) = inpaint(model, resolve(str(path)), source, InpaintRequest(seed=5, method="blend", steps=3, feather=4))
+    out, orig = np.asarray(res.image).astype(int), np.asarray(image).astype(int)
+    assert res.image.size == image.size
+    alpha, (y0, y1, x0, x1) = feather_alpha(mask, 4)
+    touched = np.zeros(mask.shape, bool)
+    touched[y0:y1, x0:x1] = alpha > 0
+    assert np.array_equal(out[~touched], orig[~touched])
+    assert np.abs(out - orig)[mask].mean() > 5
+    assert res.meta["cascade"]["passes"] == 2
+    (again,) = inpaint(model, resolve(str(path)), source, InpaintRequest(seed=5, method="blend", steps=3, feather=4))
+    assert np.array_equal(np.asarray(again.image), np.asarray(res.image))
+
+
+def test_inpaint_through_a_cascade_composites_the_finished_painting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio.engine import inpaint as inpaint_module
+    from studio.models.catalog import resolve
+    from studio.models.loaders import load_checkpoint
+
+    path = save_tiny_cascade(tmp_path / "m")
+    seen: list[tuple[tuple[int, ...], list[int]]] = []
+    pasted: list[tuple[int, int]] = []
+    real_finish, real_composite = inpaint_module.finish_cascade, inpaint_module.composite
+
+    def finish(model, images, seeds, size):  # type: ignore[no-untyped-def]
+        seen.append((tuple(images.shape), list(seeds)))
+        return real_finish(model, images, seeds, size)
+
+    def composite(original, painted, mask, feather):  # type: ignore[no-untyped-def]
+        pasted.append(painted.size)
+        return real_composite(original, painted, mask, feather)
+
+    monkeypatch.setattr(inpaint_module, "finish_cascade", finish)
+    monkeypatch.setattr(inpaint_module, "composite", composite)
+    image = Image.new("RGB", (128, 64), (200, 190, 160))
+    mask = np.zeros((64, 128), bool)
+    mask[10:40, 20:60] = True
+    source = inpaint_module.prepare_source(image, mask)
+    req = inpaint_module.InpaintRequest(seed=9, count=2, method="blend", steps=2)
+    inpaint_module.inpaint(load_checkpoint(path), resolve(str(path)), source, req)
+    assert seen == [((2, 3, 16, 16), [9, 10])]  # the base's 16 px paintings, textured by their own seeds
+    assert pasted == [(64, 32), (64, 32)]  # the finished 64 px painting's box (2:1), not the base's 16x8

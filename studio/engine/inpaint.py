@@ -50,6 +50,7 @@ from studio.engine.sampling import (
     sample_gan,
     to_pil,
 )
+from studio.engine.upscale import finish_cascade
 from studio.errors import StudioError
 from studio.models.catalog import ModelRecord
 from studio.models.loaders import LoadedModel
@@ -676,7 +677,8 @@ def inpaint(
     """
     req = req.resolved(model.kind)
     _check_mask(source.mask)
-    resolution = int(model.noise_shape[-1]) if model.kind == "diffusion" else record.resolution
+    # the size the model paints itself (a two-stage model's base; its record names the finished size)
+    resolution = int(model.noise_shape[-1]) if model.kind == "diffusion" else int(model.spec.resolution)
     canvas = fit_to_model(source.image, source.mask, resolution, model.spec.channels)
     mask = source.mask_array
     feather = req.feather if req.feather is not None else auto_feather(source.image.size, resolution)
@@ -734,10 +736,17 @@ def inpaint(
             images = invert_latent(
                 model, seeds, original, known, style=req.style, steps=req.steps, cancel=cancel, on_step=cb
             ).images
+        box = canvas.box
+        if model.upscaler is not None:
+            # a two-stage model: the base repainted the reduced painting, its upscaler restores the
+            # detail (texture from each candidate's seed), and the composite keeps every unmasked pixel
+            images = finish_cascade(model, images, seeds, None)
+            f = images.shape[-1] // resolution
+            box = (box[0] * f, box[1] * f, box[2] * f, box[3] * f)
         for k, (seed, im) in enumerate(zip(seeds, to_pil(images))):
             if cancel is not None:
                 cancel.raise_if_set()
-            result_image = composite(source.image, im.crop(canvas.box), mask, feather)
+            result_image = composite(source.image, im.crop(box), mask, feather)
             meta = inpaint_meta(record, model, source, req, seed, feather, whole)
             result = InpaintResult(result_image, seed, start + k, meta)
             out.append(result)

@@ -48,6 +48,7 @@ from torch import nn
 
 from studio.engine.noise import noise_for_seeds
 from studio.engine.sampling import DEFAULT_SAMPLER, CancelToken, StepUpdate, make_scheduler, sample_diffusion, sample_gan, to_pil
+from studio.engine.upscale import cascade_meta, finish_cascade
 from studio.errors import StudioError
 from studio.models.loaders import LoadedModel
 
@@ -453,6 +454,7 @@ def render_walk(
     plan = walk_plan(req)
     noise = keyframe_noise(model, keys)
     seeds = [k if not isinstance(k, torch.Tensor) else 0 for k in keys]
+    texture_seed = seeds[0]
     diffusion = model.kind == "diffusion"
     total_steps = req.steps if diffusion else 1
     frames: list[Image.Image] = []
@@ -493,6 +495,10 @@ def render_walk(
             )
         else:
             images = sample_gan(model, frame_seeds, style=req.style, noise=x, painters=painters, cancel=cancel)
+        if model.upscaler is not None:
+            # a two-stage model finishes every frame at its own size; one texture seed for the whole
+            # walk (the first keyframe's), so the upscaler's grain does not flicker from frame to frame
+            images = finish_cascade(model, images, [texture_seed] * len(chunk), None)
         for p, im in zip(chunk, to_pil(images), strict=True):
             frames.append(im)
             if on_frame is not None:
@@ -511,6 +517,8 @@ def render_walk(
         "steps": req.steps if diffusion else None,
         "kind": model.kind,
     }
+    if model.upscaler is not None:
+        meta["cascade"] = {**(cascade_meta(model, None) or {}), "texture_seed": texture_seed}
     smoothness = frame_changes(frames, loop=req.loop)
     meta["smoothness_ratio"] = round(smoothness.ratio, 4)
     return WalkResult(frames, plan, smoothness, meta)
