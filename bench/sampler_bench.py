@@ -110,26 +110,30 @@ def print_loop_overhead(model, style: str | None, steps: int = 20, rounds: int =
 AUTOCAST = {"fp16": torch.float16, "bf16": torch.bfloat16}
 
 
-def apply_speed_flags(model, autocast: str, channels_last: bool, compile_forward: bool) -> str:  # type: ignore[no-untyped-def]
-    """Wrap the model's forward for a GPU experiment; returns a description for the header line."""
+def apply_speed_flags(model, autocast: str, channels_last: bool, compile_forward: bool):  # type: ignore[no-untyped-def]
+    """A view of the model with its forward wrapped for a GPU experiment, and a description for the header line."""
     done = []
     if channels_last:
         model.module.to(memory_format=torch.channels_last)
         done.append("channels_last")
-    forward = model._forward
+
+    def wrap(forward):  # type: ignore[no-untyped-def]
+        if compile_forward:
+            forward = torch.compile(forward)
+        if autocast != "off":
+            inner, dtype, device_type = forward, AUTOCAST[autocast], model.device.type
+
+            def forward(x, t, labels):  # type: ignore[no-untyped-def]
+                with torch.autocast(device_type, dtype=dtype):
+                    return inner(x, t, labels).float()
+
+        return forward
+
     if compile_forward:
-        forward = torch.compile(forward)
         done.append("torch.compile")
     if autocast != "off":
-        inner, dtype, device_type = forward, AUTOCAST[autocast], model.device.type
-
-        def forward(x, t, labels):  # type: ignore[no-untyped-def]
-            with torch.autocast(device_type, dtype=dtype):
-                return inner(x, t, labels).float()
-
         done.append(f"autocast {autocast}")
-    model._forward = forward
-    return ", ".join(done) or "no speed flags"
+    return model.wrap_forward(wrap), ", ".join(done) or "no speed flags"
 
 
 def peak_rss_painting(model_id: str) -> float:
@@ -169,7 +173,7 @@ def main() -> None:
     record = resolve(args.model)
     where = choose_device(args.device)
     model = load_checkpoint(record.path, device=where.device, dtype=where.dtype, size=record.resolution)
-    flags = apply_speed_flags(model, args.autocast, args.channels_last, args.compile)
+    model, flags = apply_speed_flags(model, args.autocast, args.channels_last, args.compile)
     style = args.style if model.styles else None
     label = model.styles.get(style) if style else None
     seeds = list(range(1000, 1000 + args.count))

@@ -173,7 +173,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         for r in catalog.records:
             styles = ",".join(r.styles) or "-"
             tag = "bundled" if r.bundled else "user"
-            print(f"{r.id:<28} {r.kind:<9} {r.resolution:>4}px  styles={styles:<12} {tag:<7} {r.path}")
+            print(f"{r.id:<28} {r.kind:<9} {r.resolution:>4}px  styles={styles:<12} {tag:<7} {r.format:<18} {r.path}")
         print("folders read:")
         for folder, bundled in model_folders():
             state = "" if folder.is_dir() else ", does not exist yet: create it and put checkpoints in it"

@@ -524,17 +524,15 @@ def _invert_lane(
     preview: bool,
 ) -> Lane:
     """One image of ``invert_latent``: its own z and its own optimiser, alone through the network."""
-    forward = model._forward  # LoadedModel.generate runs without gradients; inversion needs them w.r.t. z
-    assert forward is not None
     dev = model.device
     z = z0.clone().to(dev).requires_grad_(True)
     target, weight = target.to(dev), weight.to(dev)
     opt = torch.optim.Adam([z], lr=lr)
     with torch.no_grad():
-        before = masked_l2(forward(z.to(model.dtype), None, label).float(), target, weight)
+        before = masked_l2(model.generate(z, label), target, weight)
     for i in range(steps):
-        with torch.enable_grad():
-            images = forward(z.to(model.dtype), None, label).float()
+        with torch.enable_grad():  # the loss too, whatever grad mode the caller runs in
+            images = model.generate_with_grad(z, label)
             loss = masked_l2(images, target, weight) + prior * (z**2).flatten(1).mean(dim=1)
             opt.zero_grad(set_to_none=True)
             loss.sum().backward()
@@ -545,7 +543,7 @@ def _invert_lane(
         else:
             yield None
     with torch.no_grad():
-        images = forward(z.to(model.dtype), None, label).float().clamp(-1, 1)
+        images = model.generate(z, label).clamp(-1, 1)
         after = masked_l2(images, target, weight)
     return Inversion(z.detach().cpu(), images.detach().cpu(), ((float(before[0]), float(after[0])),))
 

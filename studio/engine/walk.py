@@ -34,9 +34,8 @@ Example::
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,6 @@ from typing import Any
 import numpy as np
 import torch
 from PIL import Image
-from torch import nn
 
 from studio.engine.noise import noise_for_seeds
 from studio.engine.sampling import DEFAULT_SAMPLER, CancelToken, StepUpdate, make_scheduler, sample_diffusion, sample_gan, to_pil
@@ -245,83 +243,9 @@ def frame_changes(frames: Sequence[Image.Image], loop: bool = False) -> Smoothne
 # ---------------------------------------------------------------------------- style blending
 
 
-def _class_embedding_module(model: LoadedModel) -> nn.Embedding | None:
-    """The learned style embedding: UNet2DModel.class_embedding or InkGenerator.embed."""
-    for name in ("class_embedding", "embed"):
-        module = getattr(model.module, name, None)
-        if isinstance(module, nn.Embedding):
-            return module
-    return None
-
-
 def style_embedding(model: LoadedModel, style: str) -> torch.Tensor:
     """The class-embedding vector (D,) a style-conditional model learned for ``style``."""
-    module = _class_embedding_module(model)
-    if module is None:
-        raise StudioError(
-            f"model '{model.spec.name}' has no learned style embedding to blend"
-            " (a pair of per-style models can be blended instead)"
-        )
-    label = model.labels_for(style, 1)
-    assert label is not None
-    with torch.no_grad():
-        return module.weight[int(label[0])].detach().clone()
-
-
-@contextlib.contextmanager
-def _class_embedding_override(module: nn.Embedding, vectors: torch.Tensor) -> Iterator[None]:
-    """While active, the embedding returns ``vectors`` (B, D) instead of looking labels up.
-
-    A forward hook, so the network's own forward runs unchanged; one inference worker at a time
-    uses a model (the studio's rule), so the temporary hook is not seen by other work.
-    """
-
-    def hook(_module: nn.Module, _inputs: Any, output: torch.Tensor) -> torch.Tensor:
-        if output.shape != vectors.shape:
-            raise RuntimeError(f"class embedding batch {tuple(output.shape)} != blended vectors {tuple(vectors.shape)}")
-        return vectors.to(output.device, output.dtype)
-
-    handle = module.register_forward_hook(hook)
-    try:
-        yield
-    finally:
-        handle.remove()
-
-
-def _embedding_blend(model: LoadedModel, styles: tuple[str, str], weights: torch.Tensor) -> LoadedModel:
-    """A view of ``model`` whose network sees (1-w)·emb(first) + w·emb(second) for each sample."""
-    module = _class_embedding_module(model)
-    first, second = style_embedding(model, styles[0]), style_embedding(model, styles[1])
-    w = weights.to(torch.float32)[:, None]
-    # (1-w)·a + w·b is exact at both ends: w=0 gives a, w=1 gives b, bit for bit
-    vectors = (1 - w) * first[None].float() + w * second[None].float()
-    base = model._forward
-    assert module is not None and base is not None
-
-    def forward(x: torch.Tensor, t: Any, labels: torch.Tensor | None) -> torch.Tensor:
-        dummy = torch.zeros(x.shape[0], dtype=torch.long, device=x.device)
-        with _class_embedding_override(module, vectors):
-            return base(x, t, dummy)
-
-    return replace(model, _forward=forward)
-
-
-def _pair_blend(
-    first: LoadedModel, second: LoadedModel, weights: torch.Tensor, styles: tuple[str | None, str | None]
-) -> LoadedModel:
-    """A view of ``first`` whose prediction is (1-w)·first + w·second (per-style model pair)."""
-    fa, fb = first._forward, second._forward
-    assert fa is not None and fb is not None
-
-    def forward(x: torch.Tensor, t: Any, _labels: torch.Tensor | None) -> torch.Tensor:
-        w = weights.to(x.device, torch.float32).reshape(-1, *([1] * (x.dim() - 1)))
-        la, lb = first.labels_for(styles[0], x.shape[0]), second.labels_for(styles[1], x.shape[0])
-        pa = fa(x.to(first.dtype), t, la).float()
-        pb = fb(x.to(second.device, second.dtype), t, lb).float().to(x.device)
-        # (1-w)·a + w·b: at w=0 and w=1 exactly one model's own prediction
-        return ((1 - w) * pa + w * pb).to(x.dtype)
-
-    return replace(first, _forward=forward)
+    return model.style_embedding(style)
 
 
 def check_pair(first: LoadedModel, second: LoadedModel) -> None:
@@ -470,9 +394,9 @@ def render_walk(
         # one view of the model per frame: each frame goes through the network alone (the seed contract)
         painters = None
         if pair is not None:
-            painters = [_pair_blend(model, pair, weights[i : i + 1], pair_styles) for i in range(len(chunk))]
+            painters = [model.blend_with(pair, weights[i : i + 1], pair_styles) for i in range(len(chunk))]
         elif req.style_walk is not None:
-            painters = [_embedding_blend(model, req.style_walk, weights[i : i + 1]) for i in range(len(chunk))]
+            painters = [model.blend_styles(*req.style_walk, weights[i : i + 1]) for i in range(len(chunk))]
         # the sampler is deterministic, so the per-image generators never draw; seeds only label them
         frame_seeds = [seeds[p.key_a] for p in chunk]
 

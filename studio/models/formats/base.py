@@ -1,0 +1,240 @@
+"""What every format module shares: the spec it reads, the loaded model it builds, small readers."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from studio.errors import CheckpointError, StudioError
+
+TORCH_SUFFIXES = (".pt", ".pth", ".ckpt", ".bin")
+DEFAULT_STYLE_NAMES = ("light", "dark")
+
+# the network call every format provides: (input, timestep or None, class labels or None) -> output
+Forward = Callable[[torch.Tensor, Any, "torch.Tensor | None"], torch.Tensor]
+
+
+@dataclass
+class ModelSpec:
+    """What a checkpoint says about itself, read without building the network.
+
+    ``format`` names the module of ``studio.models.formats`` that read it; ``extra`` holds what that
+    module needs again to build the network (its own keys, read only by that module and the catalog's
+    ``cascade``).
+    """
+
+    path: Path
+    format: str
+    kind: str  # "diffusion" | "gan"
+    name: str
+    styles: dict[str, int]  # style name -> class label; {} when unconditional
+    resolution: int
+    channels: int
+    weights_files: list[Path]
+    card: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedModel:
+    """A network on a device, with what sampling needs to drive it.
+
+    The engine drives it through its capabilities only: ``denoise``/``generate`` (no gradients),
+    ``generate_with_grad`` (GAN inversion), ``style_embedding``/``blend_styles`` (style walks of one
+    style-conditional model), ``blend_with`` (a pair of per-style models) and ``wrap_forward``.
+    """
+
+    spec: ModelSpec
+    module: nn.Module
+    device: torch.device
+    dtype: torch.dtype
+    noise_shape: tuple[int, ...]  # one image's starting noise, without the batch dimension
+    scheduler_class: str | None = None  # diffusion only: the checkpoint's own scheduler
+    scheduler_config: dict[str, Any] | None = None
+    _forward: Forward | None = None
+    size_multiple: int = 1  # diffusion: sizes other than native must be multiples of this
+    upscaler: Any = None  # a two-stage model's LoadedUpscaler (studio.models.inkupscaler); None otherwise
+    class_embedding: nn.Embedding | None = None  # the learned style embedding, when the format has one
+
+    @property
+    def cascade_size(self) -> int | None:
+        """The size a two-stage model paints by default (its base paints ``spec.resolution``); None otherwise."""
+        cascade = self.spec.extra.get("cascade")
+        return int(cascade["size"]) if cascade else None
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def styles(self) -> dict[str, int]:
+        return self.spec.styles
+
+    def labels_for(self, style: str | None, batch: int) -> torch.Tensor | None:
+        """Class labels for a batch in ``style``; None for unconditional models."""
+        if not self.spec.styles:
+            return None
+        if style is None:
+            style = next(iter(self.spec.styles))
+        if style not in self.spec.styles:
+            offered = ", ".join(self.spec.styles)
+            raise StudioError(f"model '{self.spec.name}' has no style '{style}' (it offers: {offered})")
+        return torch.full((batch,), self.spec.styles[style], dtype=torch.long, device=self.device)
+
+    @torch.no_grad()
+    def denoise(self, x: torch.Tensor, t: torch.Tensor | int, labels: torch.Tensor | None) -> torch.Tensor:
+        """The network's raw prediction (epsilon, v or x0, as trained) in float32."""
+        assert self._forward is not None
+        return self._forward(x.to(self.dtype), t, labels).float()
+
+    @torch.no_grad()
+    def generate(self, z: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+        """GAN images in [-1, 1], float32."""
+        assert self._forward is not None
+        return self._forward(z.to(self.dtype), None, labels).float()
+
+    def generate_with_grad(self, z: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+        """``generate`` with gradients flowing back to ``z`` (latent inversion)."""
+        assert self._forward is not None
+        with torch.enable_grad():
+            return self._forward(z.to(self.dtype), None, labels).float()
+
+    def wrap_forward(self, wrap: Callable[[Forward], Forward]) -> LoadedModel:
+        """A view of this model whose network call is ``wrap(call)`` (same module, device and scheduler)."""
+        assert self._forward is not None
+        return replace(self, _forward=wrap(self._forward))
+
+    # ------------------------------------------------------------------ style blending
+
+    def style_embedding(self, style: str) -> torch.Tensor:
+        """The class-embedding vector (D,) this style-conditional model learned for ``style``."""
+        if self.class_embedding is None:
+            raise StudioError(
+                f"model '{self.spec.name}' has no learned style embedding to blend"
+                " (a pair of per-style models can be blended instead)"
+            )
+        label = self.labels_for(style, 1)
+        assert label is not None
+        with torch.no_grad():
+            return self.class_embedding.weight[int(label[0])].detach().clone()
+
+    def blend_styles(self, first: str, second: str, weights: torch.Tensor) -> LoadedModel:
+        """A view whose network sees (1-w)·emb(first) + w·emb(second) for each sample of a batch."""
+        module = self.class_embedding
+        a, b = self.style_embedding(first), self.style_embedding(second)
+        assert module is not None
+        w = weights.to(torch.float32)[:, None]
+        # (1-w)·a + w·b is exact at both ends: w=0 gives a, w=1 gives b, bit for bit
+        vectors = (1 - w) * a[None].float() + w * b[None].float()
+
+        def wrap(base: Forward) -> Forward:
+            def forward(x: torch.Tensor, t: Any, labels: torch.Tensor | None) -> torch.Tensor:
+                dummy = torch.zeros(x.shape[0], dtype=torch.long, device=x.device)
+                with _embedding_override(module, vectors):
+                    return base(x, t, dummy)
+
+            return forward
+
+        return self.wrap_forward(wrap)
+
+    def blend_with(
+        self, other: LoadedModel, weights: torch.Tensor, styles: tuple[str | None, str | None] = (None, None)
+    ) -> LoadedModel:
+        """A view of this model whose prediction is (1-w)·this + w·other (a pair of per-style models)."""
+        fa, fb = self._forward, other._forward
+        assert fa is not None and fb is not None
+        first = self
+
+        def forward(x: torch.Tensor, t: Any, _labels: torch.Tensor | None) -> torch.Tensor:
+            w = weights.to(x.device, torch.float32).reshape(-1, *([1] * (x.dim() - 1)))
+            la, lb = first.labels_for(styles[0], x.shape[0]), other.labels_for(styles[1], x.shape[0])
+            pa = fa(x.to(first.dtype), t, la).float()
+            pb = fb(x.to(other.device, other.dtype), t, lb).float().to(x.device)
+            # (1-w)·a + w·b: at w=0 and w=1 exactly one model's own prediction
+            return ((1 - w) * pa + w * pb).to(x.dtype)
+
+        return replace(self, _forward=forward)
+
+
+@contextlib.contextmanager
+def _embedding_override(module: nn.Embedding, vectors: torch.Tensor) -> Iterator[None]:
+    """While active, the embedding returns ``vectors`` (B, D) instead of looking labels up.
+
+    A forward hook, so the network's own forward runs unchanged; one inference worker at a time
+    uses a model (the studio's rule), so the temporary hook is not seen by other work.
+    """
+
+    def hook(_module: nn.Module, _inputs: Any, output: torch.Tensor) -> torch.Tensor:
+        if output.shape != vectors.shape:
+            raise RuntimeError(f"class embedding batch {tuple(output.shape)} != blended vectors {tuple(vectors.shape)}")
+        return vectors.to(output.device, output.dtype)
+
+    handle = module.register_forward_hook(hook)
+    try:
+        yield
+    finally:
+        handle.remove()
+
+
+def find_class_embedding(module: nn.Module) -> nn.Embedding | None:
+    """The learned style embedding of our networks: UNet2DModel.class_embedding or InkGenerator.embed."""
+    for name in ("class_embedding", "embed"):
+        found = getattr(module, name, None)
+        if isinstance(found, nn.Embedding):
+            return found
+    return None
+
+
+# ---------------------------------------------------------------------------- small readers
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path``; CheckpointError (one line) otherwise."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CheckpointError(path, f"cannot be read ({first_line(exc)})") from None
+    except json.JSONDecodeError as exc:
+        raise CheckpointError(path, f"bad JSON ({exc.msg}, line {exc.lineno})") from None
+    if not isinstance(data, dict):
+        raise CheckpointError(path, "bad JSON (expected an object)")
+    return data
+
+
+def card_beside(path: Path) -> str | None:
+    """A model card beside a file (``NAME.md``) or in a folder (README.md, MODEL_CARD.md)."""
+    candidates = [path / "README.md", path / "MODEL_CARD.md"] if path.is_dir() else [path.with_suffix(".md")]
+    for c in candidates:
+        if c.is_file():
+            try:
+                return c.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+    return None
+
+
+def style_map_for_labels(num_classes: int | None, declared: Any, path: Path) -> dict[str, int]:
+    """Styles of a class-conditional network: declared ones, light/dark for two classes, else class-N."""
+    if not num_classes:
+        return {}
+    if not isinstance(num_classes, int) or num_classes < 0:
+        raise CheckpointError(path, f"bad num_class_embeds {num_classes!r}")
+    if declared is not None:
+        if not isinstance(declared, dict) or not all(isinstance(v, int) and 0 <= v < num_classes for v in declared.values()):
+            raise CheckpointError(path, f"'styles' must map names to class labels 0..{num_classes - 1}")
+        return dict(declared)
+    if num_classes == len(DEFAULT_STYLE_NAMES):
+        return {name: i for i, name in enumerate(DEFAULT_STYLE_NAMES)}
+    return {f"class-{i}": i for i in range(num_classes)}
+
+
+def first_line(exc: BaseException) -> str:
+    lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()]
+    return lines[0][:200] if lines else type(exc).__name__

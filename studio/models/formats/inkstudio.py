@@ -1,0 +1,121 @@
+"""``inkstudio``: our single .safetensors file, weights + JSON metadata in the header (see studio.models.inkfile).
+
+A two-stage model's metadata names its upscaler beside it: ``"cascade": {"upscaler": FILE, "size": px}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from studio.errors import CheckpointError
+from studio.models import inkfile
+from studio.models.formats.base import LoadedModel, ModelSpec, card_beside, find_class_embedding, first_line
+from studio.models.formats.diffusers_unet import unet2d_forward, unet2d_multiple, unet_size_problem
+
+FORMAT = "inkstudio"
+MAX_CASCADE_PASSES = 4
+
+
+def inspect(path: Path, size: int | None = None) -> ModelSpec | None:
+    """The spec in the file's header; None when ``path`` is not a .safetensors file."""
+    if not path.is_file() or path.suffix.lower() != ".safetensors":
+        return None
+    meta = inkfile.read_ink_metadata(path)
+    if meta["kind"] == "upscaler":
+        raise CheckpointError(path, "is an ink upscaler, not a painting model (use it with 'inkstudio upscale --upscaler')")
+    extra: dict[str, Any] = {"meta": meta}
+    weights = [path]
+    if "cascade" in meta:
+        extra["cascade"] = _cascade_of(path, meta)
+        weights.append(extra["cascade"]["upscaler"])
+    return ModelSpec(
+        path=path,
+        format=FORMAT,
+        kind=meta["kind"],
+        name=str(meta.get("name") or path.stem),
+        styles=dict(meta.get("styles", {})),
+        resolution=meta["resolution"],
+        channels=meta["channels"],
+        weights_files=weights,
+        card=card_beside(path) or meta.get("card"),
+        extra=extra,
+    )
+
+
+def load(spec: ModelSpec) -> LoadedModel:
+    meta = spec.extra["meta"]
+    try:
+        module = build_architecture(meta["architecture"])
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(spec.path, f"bad architecture config ({first_line(exc)})") from None
+    state = inkfile.load_ink_state(spec.path)
+    ref = module.state_dict()
+    state = {k: v.to(ref[k].dtype) if k in ref and v.is_floating_point() else v for k, v in state.items()}
+    module.load_state_dict(state, strict=True)
+    upscaler = None
+    if "cascade" in spec.extra:
+        from studio.models.inkupscaler import load_upscaler
+
+        upscaler = load_upscaler(spec.extra["cascade"]["upscaler"])
+    embedding = find_class_embedding(module)
+    if spec.kind == "diffusion":
+        noise_shape: tuple[int, ...] = (spec.channels, spec.resolution, spec.resolution)
+        sched = meta["scheduler"]
+        return LoadedModel(
+            spec, module, torch.device("cpu"), torch.float32, noise_shape, sched["class"], dict(sched["config"]),
+            unet2d_forward(module), size_multiple=unet2d_multiple(module), upscaler=upscaler, class_embedding=embedding,
+        )
+    nz = int(meta["architecture"]["config"].get("nz", 128))
+
+    def gan_forward(z: torch.Tensor, _t: Any, labels: torch.Tensor | None) -> torch.Tensor:
+        return module(z, labels)
+
+    return LoadedModel(
+        spec, module, torch.device("cpu"), torch.float32, (nz,), None, None, gan_forward, upscaler=upscaler, class_embedding=embedding
+    )
+
+
+def build_architecture(arch: dict[str, Any]) -> nn.Module:
+    """Instantiate the network named in a checkpoint's metadata (UNet2DModel, InkGenerator or InkDCGenerator)."""
+    cls, config = arch["class"], arch["config"]
+    if cls == "UNet2DModel":
+        from diffusers import UNet2DModel
+
+        problem = unet_size_problem(config) if isinstance(config, dict) else None
+        if problem:
+            raise ValueError(problem)
+
+        return UNet2DModel(**config)
+    if cls in ("InkGenerator", "InkDCGenerator"):
+        from studio.models.inkgan import GENERATORS, generator_size_problem
+
+        problem = generator_size_problem(config) if isinstance(config, dict) else None
+        if problem:
+            raise ValueError(problem)
+        return GENERATORS[cls](**config)
+    raise ValueError(f"unknown architecture class {cls!r}")
+
+
+def _cascade_of(path: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    """A two-stage model's second stage: ``"cascade": {"upscaler": FILE beside it, "size": default px}``."""
+    cascade = meta["cascade"]
+    if not isinstance(cascade, dict):
+        raise CheckpointError(path, "metadata 'cascade' must be {'upscaler': file name, 'size': pixels}")
+    name = cascade.get("upscaler")
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        raise CheckpointError(path, f"metadata 'cascade.upscaler' must name a file beside the model, not {name!r}")
+    size = cascade.get("size")
+    base = meta["resolution"]
+    ok_sizes = [base * 2**k for k in range(MAX_CASCADE_PASSES + 1)]
+    if not isinstance(size, int) or isinstance(size, bool) or size not in ok_sizes:
+        raise CheckpointError(path, f"metadata 'cascade.size' must be one of {', '.join(map(str, ok_sizes))}, not {size!r}")
+    upscaler = path.with_name(name)
+    if not upscaler.is_file():
+        raise CheckpointError(path, f"its upscaler {name} is missing (it must lie beside the model)")
+    if not inkfile.is_upscaler(upscaler):
+        raise CheckpointError(path, f"{name} beside it is not an ink upscaler")
+    return {"upscaler": upscaler, "size": size}
