@@ -40,6 +40,8 @@ def private_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     root = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("INKSTUDIO_DATA_DIR", str(root / "data"))
     monkeypatch.setenv("INKSTUDIO_CONFIG_DIR", str(root / "config"))
+    (root / "xdg-data").mkdir()
+    monkeypatch.setenv("XDG_DATA_HOME", str(root / "xdg-data"))  # the system trash (deleted paintings) is private too
     return root
 
 

@@ -36,7 +36,7 @@ from studio.errors import StudioError
 from studio.ui import i18n
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import ModelCardDialog
-from studio.ui.gallery import GalleryView, gallery_dir, make_thumbnail, scan_gallery
+from studio.ui.gallery import GalleryPanel, GalleryView, gallery_dir, make_thumbnail, move_to_trash, scan_gallery
 from studio.ui.modes import install_modes
 from studio.ui.panels import ModelPanel, QueuePanel, SamplingPanel, icon
 from studio.ui.runner import JobRunner
@@ -197,15 +197,17 @@ class MainWindow(QMainWindow):
         self.gallery.save_requested.connect(self.save_painting_dialog)
         self.gallery.copy_seed_requested.connect(self.copy_seed)
         self.gallery.reuse_requested.connect(self.reuse_settings)
-        self.gallery.delete_requested.connect(self.delete_painting_confirm)
+        self.gallery.delete_requested.connect(self.delete_paintings_confirm)
+        self.gallery.export_requested.connect(self.export_paintings_dialog)
+        self.gallery_panel = GalleryPanel(self.gallery)
         self.gallery_dock = QDockWidget()
         self.gallery_dock.setObjectName("galleryDock")
-        self.gallery_dock.setWidget(self.gallery)
+        self.gallery_dock.setWidget(self.gallery_panel)
         self.gallery_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.gallery_dock)
-        self.resizeDocks([self.gallery_dock], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.gallery_dock], [190], Qt.Orientation.Vertical)  # the filters and a row of paintings
 
         self.canvas = CanvasView()
         self.message_bar = MessageBar()
@@ -400,7 +402,7 @@ class MainWindow(QMainWindow):
                 if e.path not in shown:
                     self.gallery.add_entry(e.path, e.meta, e.thumbnail)
             if entries and not self.canvas.has_image() and not self.runner.busy:
-                self.gallery.setCurrentRow(self.gallery.count() - 1)  # the last painting greets the user
+                self.gallery.select_row(self.gallery.count() - 1)  # the last painting greets the user
         self.gallery_ready = True
         self.gallery_loaded.emit()
 
@@ -669,7 +671,7 @@ class MainWindow(QMainWindow):
         except StudioError:
             return Path(path).name
 
-    def save_painting(self, path: Path, target: str | Path) -> Path | None:
+    def save_painting(self, path: Path, target: str | Path, *, quiet: bool = False) -> Path | None:
         """Copy a gallery painting to ``target`` as PNG, its settings embedded."""
         from PIL import Image
 
@@ -686,7 +688,8 @@ class MainWindow(QMainWindow):
             self.show_error(lambda why=exc: self.tr("Export failed: {0}").format(why))
             return None
         self.settings.output_dir = str(target.parent)
-        self.show_info(lambda: self.tr("Saved {0}").format(saved))
+        if not quiet:
+            self.show_info(lambda: self.tr("Saved {0}").format(saved))
         return saved
 
     def copy_seed(self, path: Path) -> None:
@@ -715,20 +718,78 @@ class MainWindow(QMainWindow):
             sp.lock.setChecked(True)
         sp.count.setValue(1)
 
-    def delete_painting_confirm(self, path: Path) -> None:
+    def export_paintings_dialog(self, chosen: list[Path]) -> None:
+        if not chosen:
+            return
+        start = self.settings.output_dir or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export {0} painting(s) to a folder").format(len(chosen)), start)
+        if folder:
+            self.export_paintings(chosen, folder)
+
+    def export_paintings(self, chosen: list[Path], folder: str | Path) -> list[Path]:
+        """Copy gallery paintings into ``folder`` as PNG with their settings, each under the name ``generate``
+        gives it (model-style-seed); a name already taken there gets -2, -3…, so nothing is overwritten."""
+        folder = Path(folder)
+        written: list[Path] = []
+        for path in chosen:
+            base = Path(self.suggested_name(path))
+            target, n = folder / base, 1
+            while target.exists() or target in written:
+                n += 1
+                target = folder / f"{base.stem}-{n}{base.suffix}"
+            saved = self.save_painting(path, target, quiet=True)
+            if saved is None:
+                return written  # save_painting said why in the window
+            written.append(saved)
+        count = len(written)
+        self.show_info(lambda: self.tr("Exported {0} painting(s) to {1}").format(count, folder))
+        return written
+
+    def delete_paintings_confirm(self, chosen: list[Path] | Path) -> None:
+        """Ask, then move the paintings to the trash: nothing the painter made is lost by a slip of the key."""
+        chosen = [Path(chosen)] if isinstance(chosen, (str, Path)) else [Path(p) for p in chosen]
+        if not chosen:
+            return
+        if len(chosen) == 1:
+            question = self.tr("Move {0} to the trash?").format(chosen[0].name)
+        else:
+            question = self.tr("Move {0} paintings to the trash?").format(len(chosen))
         answer = QMessageBox.question(
-            self, self.tr("Delete painting"), self.tr("Delete {0} from the gallery? The file is removed.").format(Path(path).name)
+            self,
+            self.tr("Delete paintings"),
+            question + "\n" + self.tr("They can be restored from the trash."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self.delete_painting(path)
+            self.delete_paintings(chosen)
 
-    def delete_painting(self, path: Path) -> None:
-        try:
-            Path(path).unlink(missing_ok=True)
-        except OSError as exc:
-            self.show_error(lambda why=exc.strerror or exc: self.tr("Cannot delete {0}: {1}").format(Path(path).name, why))
-            return
-        self.gallery.remove_path(Path(path))
+    def delete_painting_confirm(self, path: Path) -> None:
+        self.delete_paintings_confirm([Path(path)])
+
+    def delete_paintings(self, chosen: list[Path]) -> list[Path]:
+        """Move paintings to the trash and out of the gallery; returns where they went."""
+        moved: list[Path] = []
+        for path in chosen:
+            if not Path(path).exists():  # already gone (removed outside the studio): only the thumbnail is left
+                self.gallery.remove_path(Path(path))
+                continue
+            try:
+                moved.append(move_to_trash(Path(path)))
+            except OSError as exc:
+                self.show_error(
+                    lambda why=exc.strerror or exc, p=Path(path): self.tr("Cannot delete {0}: {1}").format(p.name, why)
+                )
+                break
+            self.gallery.remove_path(Path(path))
+        if moved:
+            count, where = len(moved), moved[-1].parent
+            self.show_info(lambda: self.tr("Moved {0} painting(s) to the trash ({1}).").format(count, where))
+        return moved
+
+    def delete_painting(self, path: Path) -> Path | None:
+        moved = self.delete_paintings([Path(path)])
+        return moved[0] if moved else None
 
     def choose_output_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Output folder"), self.settings.output_dir or str(Path.home()))
