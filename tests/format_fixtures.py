@@ -1,0 +1,189 @@
+"""Checkpoints in other trainers' real layouts, with random weights, written the way those trainers save them.
+
+Each ``write_*`` function builds the trainer's own module (a small width, same structure) and saves
+it with the trainer's own ``torch.save`` call; it returns the path and the module, so a test can run
+the module itself as the reference forward pass. No trainer's source is copied: these are minimal
+re-statements of the saved layout.
+
+Run as a script to write every fixture into a folder: ``python tests/format_fixtures.py OUT``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+def _settle_batchnorm(module: nn.Module, seed: int) -> None:
+    """Non-trivial BatchNorm statistics and affine weights, as after training; eval mode."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for m in module.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.copy_(torch.randn(m.num_features, generator=g) * 0.1)
+                m.running_var.copy_(torch.rand(m.num_features, generator=g) + 0.5)
+                m.weight.copy_(1 + 0.1 * torch.randn(m.num_features, generator=g))
+                m.bias.copy_(0.1 * torch.randn(m.num_features, generator=g))
+    module.eval()
+
+
+# ---------------------------------------------------------------------------- DCGAN variants
+
+
+class NetG96(nn.Module):
+    """The 96 px anime-faces generator of a widely used PyTorch book: the last layer is ConvTranspose2d(ngf, 3, 5, 3, 1)."""
+
+    def __init__(self, nz: int = 16, ngf: int = 4) -> None:
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 8), nn.ReLU(True),  # 4
+            nn.ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(True),  # 8
+            nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),  # 16
+            nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(True),  # 32
+            nn.ConvTranspose2d(ngf, 3, 5, 3, 1, bias=False), nn.Tanh(),  # 96
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.main(x)
+
+
+def tutorial_layers(nz: int = 8, ngf: int = 4, nc: int = 3, ups: int = 4, bias: bool = False) -> list[nn.Module]:
+    """The PyTorch DCGAN tutorial's generator layers: 4 px, then ``ups`` doublings (4 → 64 px)."""
+    widths = [ngf * 2 ** (ups - 1 - i) for i in range(ups)]
+    layers: list[nn.Module] = [nn.ConvTranspose2d(nz, widths[0], 4, 1, 0, bias=bias), nn.BatchNorm2d(widths[0]), nn.ReLU(True)]
+    for a, b in zip(widths[:-1], widths[1:], strict=True):
+        layers += [nn.ConvTranspose2d(a, b, 4, 2, 1, bias=bias), nn.BatchNorm2d(b), nn.ReLU(True)]
+    return [*layers, nn.ConvTranspose2d(widths[-1], nc, 4, 2, 1, bias=bias), nn.Tanh()]
+
+
+class TutorialG(nn.Module):
+    def __init__(self, **kw: int) -> None:
+        super().__init__()
+        self.main = nn.Sequential(*tutorial_layers(**kw))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.main(x)
+
+
+class TutorialD(nn.Module):
+    """The tutorial's discriminator: Conv2d layers, which a generator loader must not mistake for one."""
+
+    def __init__(self, ndf: int = 4, nc: int = 3) -> None:
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.Conv2d(nc, ndf, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 2), nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False), nn.BatchNorm2d(ndf * 4), nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(ndf * 4, 1, 4, 1, 0, bias=False), nn.Sigmoid(),
+        )
+
+
+class WholeGAN(nn.Module):
+    """A module holding both networks as ``Gene`` and ``Disc`` (its state_dict has ``Gene.*`` and ``Disc.*`` keys)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.Gene = nn.Sequential(*tutorial_layers())
+        self.Disc = TutorialD()
+
+
+def write_dcgan_96(folder: Path) -> tuple[Path, nn.Module]:
+    """``torch.save(netg.state_dict(), 'checkpoints/netg_N.pth')`` of the 96 px generator."""
+    torch.manual_seed(96)
+    net = NetG96()
+    _settle_batchnorm(net, 96)
+    path = folder / "netg_199.pth"
+    torch.save(net.state_dict(), path)
+    return path, net
+
+
+def write_dcgan_wrapped(folder: Path, key: str) -> tuple[Path, nn.Module]:
+    """A training checkpoint: ``{key: G.state_dict(), 'netD': ..., 'optimizerG': ..., 'epoch': 5}``."""
+    torch.manual_seed(1)
+    gen, disc = TutorialG(), TutorialD()
+    _settle_batchnorm(gen, 1)
+    opt = torch.optim.Adam(gen.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    gen.train()
+    opt.zero_grad()
+    gen(torch.randn(2, 8, 1, 1)).mean().backward()
+    opt.step()  # an optimizer state with tensors in it, as after training
+    _settle_batchnorm(gen, 2)
+    path = folder / f"checkpoint-{key}.pth"
+    torch.save({key: gen.state_dict(), "netD": disc.state_dict(), "optimizerG": opt.state_dict(), "epoch": 5, "loss": 0.7}, path)
+    return path, gen
+
+
+def write_dcgan_whole_gan(folder: Path) -> tuple[Path, nn.Module]:
+    """``torch.save(gan.state_dict())`` of a module holding both networks: ``Gene.N.*`` beside ``Disc.main.N.*``."""
+    torch.manual_seed(3)
+    gan = WholeGAN()
+    _settle_batchnorm(gan, 3)
+    path = folder / "gan.pth"
+    torch.save(gan.state_dict(), path)
+    return path, gan.Gene
+
+
+def write_dcgan_bare_sequential(folder: Path) -> tuple[Path, nn.Module]:
+    """``torch.save(nn.Sequential(...).state_dict())``: keys ``0.weight``, ``1.running_mean`` …; biased convolutions, 32 px."""
+    torch.manual_seed(4)
+    gen = nn.Sequential(*tutorial_layers(ups=3, bias=True))
+    _settle_batchnorm(gen, 4)
+    path = folder / "G_32.pt"
+    torch.save(gen.state_dict(), path)
+    return path, gen
+
+
+def write_dcgan_data_parallel(folder: Path) -> tuple[Path, nn.Module]:
+    """A generator trained under nn.DataParallel, saved as ``{'state_dict': ...}`` with ``module.main.`` keys; 128 px."""
+    torch.manual_seed(5)
+    gen = TutorialG(ups=5, ngf=2)
+    _settle_batchnorm(gen, 5)
+    path = folder / "generator_128.pth"
+    torch.save({"state_dict": {f"module.{k}": v for k, v in gen.state_dict().items()}, "epoch": 30}, path)
+    return path, gen
+
+
+def write_dcgan_discriminator(folder: Path) -> Path:
+    torch.manual_seed(6)
+    path = folder / "netD.pth"
+    torch.save(TutorialD().main.state_dict(), path)
+    return path
+
+
+def write_dcgan_tiny(folder: Path) -> tuple[Path, nn.Module]:
+    """An 8 px generator (4 → 8): too small to be taken at its word without a sidecar."""
+    torch.manual_seed(7)
+    gen = nn.Sequential(*tutorial_layers(ups=1, ngf=2))
+    _settle_batchnorm(gen, 7)
+    path = folder / "tiny.pth"
+    torch.save(gen.state_dict(), path)
+    return path, gen
+
+
+def write_dcgan_odd_kernel(folder: Path) -> tuple[Path, nn.Module]:
+    """A last layer with a 7×7 kernel, stride 3, padding 2 (16 → 48 px): no usual stride for that kernel."""
+    torch.manual_seed(8)
+    layers = tutorial_layers(ups=3, ngf=2)[:-2] + [nn.ConvTranspose2d(2, 3, 7, 3, 2, bias=False), nn.Tanh()]
+    gen = nn.Sequential(*layers)
+    _settle_batchnorm(gen, 8)
+    path = folder / "odd.pth"
+    torch.save(gen.state_dict(), path)
+    return path, gen
+
+
+def write_all(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [write_dcgan_96(folder)[0], write_dcgan_whole_gan(folder)[0], write_dcgan_bare_sequential(folder)[0]]
+    written += [write_dcgan_wrapped(folder, key)[0] for key in ("netG", "generator", "net", "state_dict", "model")]
+    written += [write_dcgan_data_parallel(folder)[0], write_dcgan_discriminator(folder), write_dcgan_tiny(folder)[0]]
+    written += [write_dcgan_odd_kernel(folder)[0]]
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_all(Path(sys.argv[1])):
+        print(p)
+
