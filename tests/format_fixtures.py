@@ -179,11 +179,88 @@ def write_all(folder: Path) -> list[Path]:
     written = [write_dcgan_96(folder)[0], write_dcgan_whole_gan(folder)[0], write_dcgan_bare_sequential(folder)[0]]
     written += [write_dcgan_wrapped(folder, key)[0] for key in ("netG", "generator", "net", "state_dict", "model")]
     written += [write_dcgan_data_parallel(folder)[0], write_dcgan_discriminator(folder), write_dcgan_tiny(folder)[0]]
-    written += [write_dcgan_odd_kernel(folder)[0]]
+    written += [write_dcgan_odd_kernel(folder)[0], write_rosinality(folder)[0]]
     return written
 
 
 if __name__ == "__main__":
     for p in write_all(Path(sys.argv[1])):
         print(p)
+
+
+# ---------------------------------------------------------------------------- rosinality stylegan2-pytorch
+
+
+def _blur_kernel(up: int) -> torch.Tensor:
+    k = torch.tensor([1.0, 3.0, 3.0, 1.0])
+    k2 = k[None, :] * k[:, None]
+    return k2 / k2.sum() * up**2
+
+
+def rosinality_generator_state(style_dim: int, n_mlp: int, widths: list[int], seed: int) -> dict[str, torch.Tensor]:
+    """A stylegan2-pytorch ``Generator.state_dict()`` (key names, shapes and fixed buffers as it writes them), random weights.
+
+    Parameters that start at zero or one in training (biases, noise strengths) are random too, so that
+    every one of them matters to the reference test.
+    """
+    g = torch.Generator().manual_seed(seed)
+
+    def rnd(*shape: int, scale: float = 1.0) -> torch.Tensor:
+        return torch.randn(*shape, generator=g) * scale
+
+    sd: dict[str, torch.Tensor] = {}
+    for i in range(1, n_mlp + 1):
+        sd[f"style.{i}.weight"] = rnd(style_dim, style_dim, scale=100.0)  # initialised as randn / lr_mul
+        sd[f"style.{i}.bias"] = rnd(style_dim, scale=1.0)
+
+    def styled(prefix: str, cin: int, cout: int, k: int, up: bool, torgb: bool = False) -> None:
+        sd[f"{prefix}.conv.weight"] = rnd(1, cout, cin, k, k)
+        sd[f"{prefix}.conv.modulation.weight"] = rnd(cin, style_dim)
+        sd[f"{prefix}.conv.modulation.bias"] = 1 + rnd(cin, scale=0.1)
+        if up and not torgb:
+            sd[f"{prefix}.conv.blur.kernel"] = _blur_kernel(2)
+        if torgb:
+            if up:
+                sd[f"{prefix}.upsample.kernel"] = _blur_kernel(2)
+            sd[f"{prefix}.bias"] = rnd(1, 3, 1, 1, scale=0.1)
+        else:
+            sd[f"{prefix}.noise.weight"] = rnd(1, scale=0.1)
+            sd[f"{prefix}.activate.bias"] = rnd(cout, scale=0.1)
+
+    sd["input.input"] = rnd(1, widths[0], 4, 4)
+    styled("conv1", widths[0], widths[0], 3, up=False)
+    styled("to_rgb1", widths[0], 3, 1, up=False, torgb=True)
+    for i, (cin, cout) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
+        styled(f"convs.{2 * i}", cin, cout, 3, up=True)
+        styled(f"convs.{2 * i + 1}", cout, cout, 3, up=False)
+        styled(f"to_rgbs.{i}", cout, 3, 1, up=True, torgb=True)
+    n_layers = 1 + 2 * (len(widths) - 1)
+    for i in range(n_layers):
+        res = 2 ** ((i + 5) // 2)
+        sd[f"noises.noise_{i}"] = rnd(1, 1, res, res)
+    order = ["style.", "input.", "conv1.", "to_rgb1.", "convs.", "to_rgbs.", "noises."]
+    return dict(sorted(sd.items(), key=lambda kv: next(n for n, p in enumerate(order) if kv[0].startswith(p))))
+
+
+def write_rosinality(folder: Path, step: int = 5000, size: int = 32, with_args: bool = True) -> tuple[Path, dict[str, torch.Tensor]]:
+    """``checkpoint/005000.pt`` as its train.py writes it: g, d, g_ema, both optimisers, args (a Namespace), ada_aug_p."""
+    import argparse
+
+    widths = {16: [16, 16, 8], 32: [16, 16, 16, 8], 64: [16, 16, 16, 8, 8]}[size]
+    g_ema = rosinality_generator_state(16, 2, widths, seed=size)
+    g = {k: v + 0.01 if v.is_floating_point() and "kernel" not in k else v for k, v in g_ema.items()}
+    d = {"convs.0.0.weight": torch.randn(8, 3, 1, 1), "convs.0.1.bias": torch.zeros(8), "final_linear.1.weight": torch.randn(1, 16)}
+    optim = {"state": {0: {"step": torch.tensor(5.0), "exp_avg": torch.zeros(3)}}, "param_groups": [{"lr": 0.002, "params": [0]}]}
+    data: dict[str, object] = {"g": g, "d": d, "g_ema": g_ema, "g_optim": optim, "d_optim": optim, "ada_aug_p": 0.0}
+    if with_args:
+        data["args"] = argparse.Namespace(
+            path="lmdb", arch="stylegan2", iter=800000, batch=16, n_sample=64, size=size, r1=10, path_regularize=2,
+            path_batch_shrink=2, d_reg_every=16, g_reg_every=4, mixing=0.9, ckpt=None, lr=0.002, channel_multiplier=2,
+            wandb=False, local_rank=0, augment=False, augment_p=0, ada_target=0.6, ada_length=500000, ada_every=256,
+            latent=16, n_mlp=2, start_iter=0, distributed=False,
+        )
+    path = folder / "checkpoint" / f"{step:06d}.pt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(data, path)
+    return path, g_ema
 

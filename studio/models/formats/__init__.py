@@ -17,12 +17,12 @@ from types import ModuleType
 import torch
 
 from studio.errors import CheckpointError, StudioError
-from studio.models.formats import dcgan, diffusers_pipeline, diffusers_unet, inkstudio, lucidrains
+from studio.models.formats import dcgan, diffusers_pipeline, diffusers_unet, inkstudio, lucidrains, stylegan2_rosinality
 from studio.models.formats.base import TORCH_SUFFIXES, LoadedModel, ModelSpec, first_line
 from studio.models.formats.torchfile import shared_reads, torch_state
 
 # tried in order: the first module whose inspect() does not answer None reads the checkpoint
-REGISTRY: list[ModuleType] = [inkstudio, diffusers_pipeline, diffusers_unet, lucidrains, dcgan]
+REGISTRY: list[ModuleType] = [inkstudio, diffusers_pipeline, diffusers_unet, lucidrains, stylegan2_rosinality, dcgan]
 
 _MALFORMED = (IndexError, AttributeError, TypeError, KeyError, ValueError, ZeroDivisionError, RuntimeError)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import pickle
 import warnings
@@ -15,14 +16,17 @@ import torch
 from studio.errors import CheckpointError
 from studio.models.formats.base import first_line
 
+# plain-data classes a checkpoint may hold besides tensors and containers (rosinality's training args)
+SAFE_GLOBALS = [argparse.Namespace]
+
 # while one inspection runs, the formats that look at a .pt file share one read of it
 _shared: dict[Path, Any] | None = None
 
 
 def read_torch_file(path: Path) -> Any:
-    """torch.load with weights_only=True; pickled code is refused and never runs."""
+    """torch.load with weights_only=True (and argparse.Namespace as data); pickled code is refused and never runs."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), torch.serialization.safe_globals(SAFE_GLOBALS):
             warnings.simplefilter("ignore")  # torch warns about pickle protocols; our one line says it all
             return torch.load(str(path), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
