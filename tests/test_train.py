@@ -194,3 +194,32 @@ def test_a_compact_resume_point_continues_the_run(kind: str, paintings: Path, tm
     after, info_after = load_state(compact)
     assert any(g.startswith("optimizer") for g in after) and info_after["warm_from"] == 2
     assert any(not torch.equal(after[weights][k], groups[weights][k]) for k in groups[weights])
+
+
+@pytest.mark.parametrize("kind", ["diffusion", "upscaler"])
+def test_an_ema_only_resume_point_trains_on_from_the_ema(kind: str, paintings: Path, tmp_path: Path) -> None:
+    """compact_state.py --ema-only keeps the EMA alone (half the bytes); --resume starts the weights from it."""
+    import subprocess
+    import sys
+
+    quiet = lambda s: None  # noqa: E731
+    run_training(make_trainer(kind), _opts(kind, paintings, tmp_path / "a.safetensors", 2), log=quiet)
+    compact = tmp_path / "compact"
+    script = Path(__file__).resolve().parents[1] / "scripts" / "compact_state.py"
+    subprocess.run([sys.executable, str(script), str(tmp_path / "a-train" / "state"), str(compact), "--ema-only"],
+                   check=True, capture_output=True)
+    groups, info = load_state(compact)
+    weights = "model" if kind == "diffusion" else "generator"
+    assert set(groups) & {weights, "optimizer", "optimizer_g"} == set() and "ema" in groups
+    assert weights in info["compact"]["dropped"]
+    trainer = make_trainer(kind)
+    opts_b = _opts(kind, paintings, tmp_path / "b.safetensors", 3, resume=True)
+    opts_b.state = compact
+    from accelerate import Accelerator
+
+    trainer.setup(Accelerator(cpu=True), opts_b, {"light": 0, "dark": 1})
+    trainer.load_groups(groups, info)
+    net = trainer.model if kind == "diffusion" else trainer.g
+    for key, value in net.state_dict().items():
+        assert torch.equal(value.float(), groups["ema"][key])
+    assert run_training(make_trainer(kind), opts_b, log=quiet).step == 3

@@ -165,7 +165,8 @@ class DiffusionTrainer:
         saved_weighting = info.get("weighting", "min-snr")  # runs before --weighting existed used Min-SNR-5
         if saved_weighting != self.weighting:
             raise StudioError(f"--resume: the saved run used --weighting {saved_weighting}, not {self.weighting}")
-        self.accelerator.unwrap_model(self.model).load_state_dict(groups["model"])
+        # an EMA-only resume point (scripts/compact_state.py --ema-only) trains on from the EMA weights
+        self.accelerator.unwrap_model(self.model).load_state_dict(groups.get("model", groups["ema"]))
         self.ema.load_state_dict(groups["ema"])
         if "optimizer" in groups:
             optimizer_from_flat(self.optimizer, groups["optimizer"], info["optimizer_groups"])

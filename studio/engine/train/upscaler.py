@@ -287,7 +287,7 @@ class UpscalerTrainer:
         if "discriminator" in groups and not info.get("d_levels"):
             raise StudioError("--resume: the saved discriminator does not see the level; drop it with scripts/compact_state.py --drop-discriminator")
         unwrap = self.accelerator.unwrap_model
-        unwrap(self.g).load_state_dict(groups["generator"])
+        unwrap(self.g).load_state_dict(groups.get("generator", groups["ema"]))  # EMA-only point: train on from the EMA
         self.ema.load_state_dict(groups["ema"])
         # a compact resume point keeps only the generator and its EMA: the discriminator and the
         # optimiser moments start afresh and re-warm
