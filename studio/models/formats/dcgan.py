@@ -187,6 +187,8 @@ def _layers(path: Path, state: dict[str, Any], prefix: str) -> list[Layer]:
     width = None
     for layer in ordered:  # a generator is a chain: each layer takes the channels the one before gives
         cin = layer.shape[0]
+        if width is not None and cin != width and layer.kind == "bn":
+            raise CheckpointError(path, f"weights do not fit the network: BatchNorm2d layer {layer.index} has {cin} channels after a layer giving {width}")
         if width is not None and cin != width:
             raise CheckpointError(
                 path, f"layer {layer.index} takes {cin} channels after a layer giving {width}: not a DCGAN generator (a discriminator?)"
