@@ -10,6 +10,7 @@ Run as a script to write every fixture into a folder: ``python tests/format_fixt
 
 from __future__ import annotations
 
+import pickle
 import sys
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def write_all(folder: Path) -> list[Path]:
     written = [write_dcgan_96(folder)[0], write_dcgan_whole_gan(folder)[0], write_dcgan_bare_sequential(folder)[0]]
     written += [write_dcgan_wrapped(folder, key)[0] for key in ("netG", "generator", "net", "state_dict", "model")]
     written += [write_dcgan_data_parallel(folder)[0], write_dcgan_discriminator(folder), write_dcgan_tiny(folder)[0]]
-    written += [write_dcgan_odd_kernel(folder)[0], write_rosinality(folder)[0]]
+    written += [write_dcgan_odd_kernel(folder)[0], write_rosinality(folder)[0], write_ada_pickle(folder)[0]]
     return written
 
 
@@ -264,3 +265,170 @@ def write_rosinality(folder: Path, step: int = 5000, size: int = 32, with_args: 
     torch.save(data, path)
     return path, g_ema
 
+
+# ---------------------------------------------------------------------------- stylegan2-ada-pytorch network pickles
+
+# What NVIDIA's persistence hook would exec on loading: here it only proves whether a loader ran it.
+SENTINEL_SOURCE = """
+import os
+open(os.environ["INKSTUDIO_SENTINEL"], "w").write("embedded code ran")
+
+class Generator: pass
+"""
+
+
+class _FakeModules:
+    """While active, ``torch_utils.persistence._reconstruct_persistent_obj`` and ``dnnlib.util.EasyDict`` exist,
+    as in a process that has NVIDIA's repository on its path: pickle records them by those names."""
+
+    def __enter__(self) -> _FakeModules:
+        import types
+
+        self.added = []
+        persistence = types.ModuleType("torch_utils.persistence")
+        util = types.ModuleType("dnnlib.util")
+
+        def _reconstruct_persistent_obj(meta: dict) -> object:  # what the real hook does first: run the source
+            namespace: dict = {}
+            exec(meta["module_src"], namespace)  # noqa: S102 - the careless loader the tests compare against
+            return namespace
+
+        _reconstruct_persistent_obj.__module__ = "torch_utils.persistence"
+        _reconstruct_persistent_obj.__qualname__ = "_reconstruct_persistent_obj"
+
+        class EasyDict(dict):
+            pass
+
+        EasyDict.__module__, EasyDict.__qualname__ = "dnnlib.util", "EasyDict"
+        persistence._reconstruct_persistent_obj = _reconstruct_persistent_obj  # type: ignore[attr-defined]
+        util.EasyDict = EasyDict  # type: ignore[attr-defined]
+        for name, module in (("torch_utils", types.ModuleType("torch_utils")), ("torch_utils.persistence", persistence),
+                             ("dnnlib", types.ModuleType("dnnlib")), ("dnnlib.util", util)):
+            if name not in sys.modules:
+                sys.modules[name] = module
+                self.added.append(name)
+        self.reconstruct, self.EasyDict = sys.modules["torch_utils.persistence"]._reconstruct_persistent_obj, sys.modules["dnnlib.util"].EasyDict
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name in self.added:
+            sys.modules.pop(name, None)
+
+
+class _Persistent:
+    """Pickles as NVIDIA's persistent classes do: (_reconstruct_persistent_obj, ({type, version, module_src, class_name, state},))."""
+
+    def __init__(self, hook: object, class_name: str, state: dict, source: str) -> None:
+        self.hook, self.class_name, self.state, self.source = hook, class_name, state, source
+
+    def __reduce__(self) -> tuple:
+        meta = {"type": "class", "version": 6, "module_src": self.source, "class_name": self.class_name, "state": self.state}
+        return (self.hook, (meta,))
+
+
+def _module_state(params: dict, buffers: dict, children: dict, attrs: dict, init_kwargs: dict) -> dict:
+    """An nn.Module's __dict__ as torch 1.9 pickled it, plus the persistence decorator's _init_args/_init_kwargs."""
+    import collections
+
+    state = {
+        "training": False, "_parameters": collections.OrderedDict((k, nn.Parameter(v, requires_grad=False)) for k, v in params.items()),
+        "_buffers": collections.OrderedDict(buffers), "_non_persistent_buffers_set": set(),
+        "_backward_hooks": collections.OrderedDict(), "_forward_hooks": collections.OrderedDict(),
+        "_forward_pre_hooks": collections.OrderedDict(), "_state_dict_hooks": collections.OrderedDict(),
+        "_load_state_dict_pre_hooks": collections.OrderedDict(), "_modules": collections.OrderedDict(children),
+        "_init_args": (), "_init_kwargs": init_kwargs,
+    }
+    state.update(attrs)
+    return state
+
+
+def ada_generator_tensors(z_dim: int, c_dim: int, w_dim: int, widths: dict[int, int], n_mapping: int, seed: int) -> dict[str, torch.Tensor]:
+    """G_ema's parameters and buffers, named as its state_dict names them; random, every one non-trivial."""
+    g = torch.Generator().manual_seed(seed)
+
+    def rnd(*shape: int, scale: float = 1.0) -> torch.Tensor:
+        return torch.randn(*shape, generator=g) * scale
+
+    f = torch.tensor([1.0, 3.0, 3.0, 1.0])
+    f = f[None, :] * f[:, None]
+    f = f / f.sum()
+    t: dict[str, torch.Tensor] = {}
+    embed = w_dim if c_dim else 0
+    feats = [z_dim + embed] + [w_dim] * n_mapping
+    if c_dim:
+        t["mapping.embed.weight"], t["mapping.embed.bias"] = rnd(w_dim, c_dim), rnd(w_dim, scale=0.1)
+    for i in range(n_mapping):
+        t[f"mapping.fc{i}.weight"], t[f"mapping.fc{i}.bias"] = rnd(feats[i + 1], feats[i], scale=100.0), rnd(feats[i + 1])
+    t["mapping.w_avg"] = rnd(w_dim)
+    for res, cout in widths.items():
+        p = f"synthesis.b{res}"
+        cin = widths.get(res // 2, cout)
+        if res == 4:
+            t[f"{p}.const"] = rnd(cout, 4, 4)
+        t[f"{p}.resample_filter"] = f.clone()
+        for layer, ci in (("conv0", cin), ("conv1", cout)):
+            if res == 4 and layer == "conv0":
+                continue
+            q = f"{p}.{layer}"
+            t[f"{q}.weight"], t[f"{q}.bias"] = rnd(cout, ci, 3, 3), rnd(cout, scale=0.1)
+            t[f"{q}.affine.weight"], t[f"{q}.affine.bias"] = rnd(ci, w_dim), 1 + rnd(ci, scale=0.1)
+            t[f"{q}.noise_strength"], t[f"{q}.noise_const"] = rnd(1, scale=0.1).reshape(()), rnd(res, res)
+            t[f"{q}.resample_filter"] = f.clone()
+        q = f"{p}.torgb"
+        t[f"{q}.weight"], t[f"{q}.bias"] = rnd(3, cout, 1, 1), rnd(3, scale=0.1)
+        t[f"{q}.affine.weight"], t[f"{q}.affine.bias"] = rnd(cout, w_dim), 1 + rnd(cout, scale=0.1)
+    return t
+
+
+def write_ada_pickle(
+    folder: Path, resolution: int = 16, c_dim: int = 0, conv_clamp: float | None = 256, source: str = "class Generator: pass\n",
+    stylegan3: bool = False, name: str = "network-snapshot-000200.pkl",
+) -> tuple[Path, dict[str, torch.Tensor]]:
+    """``network-snapshot-*.pkl`` as training_loop.py writes it: pickle.dump of {G, D, G_ema, augment_pipe, training_set_kwargs},
+    each network a persistent object carrying ``source`` as its module source. Returns the path and G_ema's tensors."""
+    z_dim = w_dim = 16
+    widths = {r: w for r, w in {4: 16, 8: 16, 16: 8, 32: 8, 64: 8}.items() if r <= resolution}
+    tensors = ada_generator_tensors(z_dim, c_dim, w_dim, widths, 2, seed=resolution + c_dim)
+    with _FakeModules() as fake:
+        def record(class_name: str, prefix: str, children: dict, attrs: dict, kwargs: dict | None = None) -> _Persistent:
+            own = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix) and "." not in k[len(prefix):]}
+            params = {k: v for k, v in own.items() if k not in ("w_avg", "resample_filter", "noise_const")}
+            buffers = {k: v for k, v in own.items() if k in ("w_avg", "resample_filter", "noise_const")}
+            return _Persistent(fake.reconstruct, class_name, _module_state(params, buffers, children, attrs, kwargs or {}), source)
+
+        mapping_children = {f"fc{i}": record("FullyConnectedLayer", f"mapping.fc{i}.", {}, {"activation": "lrelu", "weight_gain": 0.01 / 4, "bias_gain": 0.01})
+                            for i in range(2)}
+        if c_dim:
+            mapping_children = {"embed": record("FullyConnectedLayer", "mapping.embed.", {}, {"activation": "linear"}), **mapping_children}
+        mapping = record("MappingNetwork", "mapping.", mapping_children,
+                         {"z_dim": z_dim, "c_dim": c_dim, "w_dim": w_dim, "num_ws": 2 * len(widths), "num_layers": 2, "w_avg_beta": 0.995})
+        blocks = {}
+        for res in widths:
+            p = f"synthesis.b{res}."
+            layers = {}
+            for layer in ("conv0", "conv1", "torgb"):
+                if res == 4 and layer == "conv0":
+                    continue
+                q = f"{p}{layer}."
+                affine = record("FullyConnectedLayer", f"{q}affine.", {}, {"activation": "linear"})
+                attrs = {"conv_clamp": conv_clamp}
+                if layer != "torgb":
+                    attrs.update({"resolution": res, "up": 2 if layer == "conv0" else 1, "use_noise": True, "activation": "lrelu", "padding": 1})
+                layers[layer] = record("ToRGBLayer" if layer == "torgb" else "SynthesisLayer", q, {"affine": affine}, attrs)
+            blocks[f"L{res}_36_16" if stylegan3 else f"b{res}"] = record(
+                "SynthesisBlock", p, layers, {"resolution": res, "architecture": "skip", "use_fp16": False, "is_last": res == resolution})
+        if stylegan3:
+            blocks = {"input": record("SynthesisInput", "nowhere.", {}, {}), **blocks}
+        synthesis = record("SynthesisNetwork", "synthesis.", blocks, {"img_resolution": resolution, "img_channels": 3, "w_dim": w_dim})
+        kwargs = {"z_dim": z_dim, "c_dim": c_dim, "w_dim": w_dim, "img_resolution": resolution, "img_channels": 3,
+                  "mapping_kwargs": {}, "synthesis_kwargs": {"channel_base": 512, "channel_max": 16, "num_fp16_res": 0, "conv_clamp": conv_clamp}}
+        attrs = {"z_dim": z_dim, "c_dim": c_dim, "w_dim": w_dim, "img_resolution": resolution, "img_channels": 3}
+        g_ema = record("Generator", "", {"synthesis": synthesis, "mapping": mapping}, attrs, kwargs)
+        g = record("Generator", "", {"synthesis": synthesis, "mapping": mapping}, attrs, kwargs)
+        d = _Persistent(fake.reconstruct, "Discriminator", _module_state({"b4.fc.weight": torch.randn(1, 4)}, {}, {}, {}, {}), source)
+        data = {"G": g, "D": d, "G_ema": g_ema, "augment_pipe": None,
+                "training_set_kwargs": fake.EasyDict(class_name="training.dataset.ImageFolderDataset", path="shanshui.zip", resolution=resolution)}
+        path = folder / name
+        with open(path, "wb") as fh:
+            pickle.dump(data, fh, protocol=4)
+    return path, tensors

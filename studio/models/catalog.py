@@ -77,7 +77,7 @@ def _candidates(folder: Path) -> list[Path]:
     for p in sorted(folder.iterdir()):
         if p.name.startswith("."):
             continue
-        if p.is_file() and p.suffix.lower() in (".safetensors", *TORCH_SUFFIXES):
+        if p.is_file() and p.suffix.lower() in (".safetensors", ".pkl", *TORCH_SUFFIXES):
             if p.suffix.lower() == ".safetensors" and inkfile.is_upscaler(p):
                 continue  # the second stage of a cascade model, listed with it
             out.append(p)

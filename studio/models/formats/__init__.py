@@ -17,12 +17,20 @@ from types import ModuleType
 import torch
 
 from studio.errors import CheckpointError, StudioError
-from studio.models.formats import dcgan, diffusers_pipeline, diffusers_unet, inkstudio, lucidrains, stylegan2_rosinality
+from studio.models.formats import (
+    dcgan,
+    diffusers_pipeline,
+    diffusers_unet,
+    inkstudio,
+    lucidrains,
+    stylegan2_ada,
+    stylegan2_rosinality,
+)
 from studio.models.formats.base import TORCH_SUFFIXES, LoadedModel, ModelSpec, first_line
 from studio.models.formats.torchfile import shared_reads, torch_state
 
 # tried in order: the first module whose inspect() does not answer None reads the checkpoint
-REGISTRY: list[ModuleType] = [inkstudio, diffusers_pipeline, diffusers_unet, lucidrains, stylegan2_rosinality, dcgan]
+REGISTRY: list[ModuleType] = [inkstudio, diffusers_pipeline, diffusers_unet, stylegan2_ada, lucidrains, stylegan2_rosinality, dcgan]
 
 _MALFORMED = (IndexError, AttributeError, TypeError, KeyError, ValueError, ZeroDivisionError, RuntimeError)
 
@@ -54,7 +62,7 @@ def inspect_checkpoint(path: str | Path, size: int | None = None) -> ModelSpec:
             except CheckpointError:
                 raise
             except _MALFORMED as exc:
-                if not torch_file:
+                if path.is_dir():
                     raise
                 # a layout that looks like a known format but holds the wrong kinds of values
                 raise CheckpointError(path, f"malformed checkpoint ({type(exc).__name__}: {first_line(exc)})") from None
@@ -68,7 +76,7 @@ def inspect_checkpoint(path: str | Path, size: int | None = None) -> ModelSpec:
                 raise CheckpointError(path, f"holds a {type(state).__name__}, not a checkpoint dictionary")
             keys = ", ".join(repr(k)[:40] for k in list(state)[:5])
             raise CheckpointError(path, f"unrecognised checkpoint layout (keys: {keys or 'none'})")
-    raise CheckpointError(path, f"unsupported file type '{suffix}' (expected .safetensors, .pt, .pth, .ckpt or a folder)")
+    raise CheckpointError(path, f"unsupported file type '{suffix}' (expected .safetensors, .pt, .pth, .ckpt, .pkl or a folder)")
 
 
 def load_checkpoint(
