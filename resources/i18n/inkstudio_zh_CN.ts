@@ -4,88 +4,88 @@
 <context>
     <name>GalleryPanel</name>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="442"/>
-        <location filename="../../studio/ui/gallery.py" line="468"/>
+        <location filename="../../studio/ui/gallery.py" line="482"/>
+        <location filename="../../studio/ui/gallery.py" line="508"/>
         <source>All models</source>
         <translation>全部模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="451"/>
+        <location filename="../../studio/ui/gallery.py" line="491"/>
         <source>{0} paintings</source>
         <translation>{0} 幅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="453"/>
+        <location filename="../../studio/ui/gallery.py" line="493"/>
         <source>{0} of {1} paintings</source>
         <translation>显示 {0} / {1} 幅</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="457"/>
+        <location filename="../../studio/ui/gallery.py" line="497"/>
         <source>Export {0}…</source>
         <translation>导出 {0}…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="458"/>
+        <location filename="../../studio/ui/gallery.py" line="498"/>
         <source>Delete {0}…</source>
         <translation>删除 {0}…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="460"/>
+        <location filename="../../studio/ui/gallery.py" line="500"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="461"/>
+        <location filename="../../studio/ui/gallery.py" line="501"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="464"/>
+        <location filename="../../studio/ui/gallery.py" line="504"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="465"/>
+        <location filename="../../studio/ui/gallery.py" line="505"/>
         <source>Style</source>
         <translation>墨色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="466"/>
+        <location filename="../../studio/ui/gallery.py" line="506"/>
         <source>Made</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="469"/>
+        <location filename="../../studio/ui/gallery.py" line="509"/>
         <source>All styles</source>
         <translation>全部墨色</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="471"/>
+        <location filename="../../studio/ui/gallery.py" line="511"/>
         <source>Any date</source>
         <translation>不限时间</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="471"/>
+        <location filename="../../studio/ui/gallery.py" line="511"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="471"/>
+        <location filename="../../studio/ui/gallery.py" line="511"/>
         <source>Past 7 days</source>
         <translation>近 7 天</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="471"/>
+        <location filename="../../studio/ui/gallery.py" line="511"/>
         <source>Past 30 days</source>
         <translation>近 30 天</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="475"/>
+        <location filename="../../studio/ui/gallery.py" line="515"/>
         <source>Save the selected paintings as PNG files, with their settings, into a folder (Ctrl/Shift-click selects several)</source>
         <translation>把选中的作品连同设置存为 PNG 文件，放进一个文件夹（按住 Ctrl/Shift 单击可多选）</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="478"/>
+        <location filename="../../studio/ui/gallery.py" line="518"/>
         <source>Move the selected paintings to the trash, after asking</source>
         <translation>确认后把选中的作品移到回收站</translation>
     </message>
@@ -93,83 +93,83 @@
 <context>
     <name>GalleryView</name>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="184"/>
+        <location filename="../../studio/ui/gallery.py" line="202"/>
         <source>No painting matches the filters.</source>
         <translation>没有符合筛选条件的作品。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="284"/>
+        <location filename="../../studio/ui/gallery.py" line="323"/>
         <source>Your paintings appear here, each saved the moment it is finished.</source>
         <translation>作品会出现在这里，每幅画完即自动保存。</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="315"/>
-        <location filename="../../studio/ui/gallery.py" line="323"/>
+        <location filename="../../studio/ui/gallery.py" line="355"/>
+        <location filename="../../studio/ui/gallery.py" line="363"/>
         <source>seed {0}</source>
         <translation>种子 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="320"/>
+        <location filename="../../studio/ui/gallery.py" line="360"/>
         <source>light</source>
         <translation>淡墨</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="320"/>
+        <location filename="../../studio/ui/gallery.py" line="360"/>
         <source>dark</source>
         <translation>浓墨</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="324"/>
+        <location filename="../../studio/ui/gallery.py" line="364"/>
         <source>model: {0}</source>
         <translation>模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="326"/>
+        <location filename="../../studio/ui/gallery.py" line="366"/>
         <source>style: {0}</source>
         <translation>墨色：{0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="328"/>
+        <location filename="../../studio/ui/gallery.py" line="368"/>
         <source>{0}, {1} steps</source>
         <translation>{0}，{1} 步</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="330"/>
+        <location filename="../../studio/ui/gallery.py" line="370"/>
         <source>{0} px</source>
         <translation>{0} px</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="332"/>
+        <location filename="../../studio/ui/gallery.py" line="372"/>
         <source>made {0}</source>
         <translation>创作于 {0}</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="346"/>
+        <location filename="../../studio/ui/gallery.py" line="386"/>
         <source>Export {0} paintings…</source>
         <translation>导出 {0} 幅作品…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="348"/>
+        <location filename="../../studio/ui/gallery.py" line="388"/>
         <source>Delete {0} paintings…</source>
         <translation>删除 {0} 幅作品…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="352"/>
+        <location filename="../../studio/ui/gallery.py" line="392"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="353"/>
+        <location filename="../../studio/ui/gallery.py" line="393"/>
         <source>Copy seed</source>
         <translation>复制种子</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="354"/>
+        <location filename="../../studio/ui/gallery.py" line="394"/>
         <source>Reuse settings</source>
         <translation>沿用此设置</translation>
     </message>
     <message>
-        <location filename="../../studio/ui/gallery.py" line="356"/>
+        <location filename="../../studio/ui/gallery.py" line="396"/>
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>

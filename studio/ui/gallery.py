@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,8 +42,7 @@ from studio.ui.panels import RetranslateOnLanguageChange
 
 THUMB = 96
 PATH_ROLE = Qt.ItemDataRole.UserRole
-META_ROLE = Qt.ItemDataRole.UserRole + 1
-MADE_ROLE = Qt.ItemDataRole.UserRole + 2
+META_ROLE = Qt.ItemDataRole.UserRole + 1  # the painting's settings without None values (see role_copy)
 WIDEST_SEED = 4294967295  # seeds are 32-bit: the grid is wide enough for any of them, whole
 STAMP = re.compile(r"^(\d{8}-\d{6})-")  # the worker names paintings <YYYYmmdd-HHMMSS>-<ns>-…
 DATE_RANGES = (None, 1, 7, 30)  # the date filter's choices in days (None = any date; 1 = today)
@@ -125,6 +125,20 @@ def scan_gallery(folder: Path) -> tuple[list[GalleryEntry], list[str]]:
     return entries, problems
 
 
+def role_copy(value: Any) -> Any:
+    """``value`` without None anywhere inside, for an item's data role.
+
+    PySide6 6.12 on Python 3.11 drops a reference to None each time it converts a None out of a
+    QVariant (item.data() of a dict holding one); enough reads and Python aborts ("deallocating
+    None"). The gallery keeps each painting's full settings in Python (``meta_for``) and gives the
+    role, which other tabs read, a copy that has no None to convert."""
+    if isinstance(value, dict):
+        return {k: role_copy(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [role_copy(v) for v in value if v is not None]
+    return value
+
+
 def move_to_trash(path: Path) -> Path:
     """Move a painting to the system trash (restorable from the file manager); where there is none,
     into the studio's own trash folder. Returns where it went; raises OSError if it could not move."""
@@ -174,6 +188,10 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
         self.placeholder = ""
         self.filter = GalleryFilter()
         self._caption_width = 0
+        self._meta: dict[Path, dict[str, Any]] = {}  # settings and time made of each painting, kept in Python
+        self._made: dict[Path, datetime] = {}
+        self._hidden: set[Path] = set()  # counts without walking every item (a gallery may hold thousands)
+        self._models: Counter[str] = Counter()
         self.retranslate()
         self.currentItemChanged.connect(lambda item, _prev: item is not None and self.chosen.emit(item.data(PATH_ROLE)))
         self.itemClicked.connect(lambda item: self.chosen.emit(item.data(PATH_ROLE)))  # also the one already selected
@@ -200,14 +218,19 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
     # ------------------------------------------------------------------ items
     def add_entry(self, path: Path, meta: dict[str, Any], thumbnail: Image.Image, *, select: bool = False) -> QListWidgetItem:
         item = QListWidgetItem(thumbnail_icon(thumbnail, THUMB), self.caption_for(meta))
-        item.setData(PATH_ROLE, Path(path))
-        item.setData(META_ROLE, meta)
-        item.setData(MADE_ROLE, made_at(Path(path)))
-        item.setToolTip(self._tooltip(meta, item.data(MADE_ROLE)))
+        path = Path(path)
+        self._meta[path], self._made[path] = meta, made_at(path)
+        if meta.get("model"):
+            self._models[str(meta["model"])] += 1
+        item.setData(PATH_ROLE, path)
+        item.setData(META_ROLE, role_copy(meta))
+        item.setToolTip(self._tooltip(meta, self._made[path]))
         item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.addItem(item)
         self._fit_grid(item.text())
-        item.setHidden(not self._shows(item))
+        if not self._shows(item):
+            item.setHidden(True)
+            self._hidden.add(path)
         if select and not item.isHidden():
             self.blockSignals(True)
             self.select_only(item)
@@ -224,7 +247,10 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
         return [self.item(i).data(PATH_ROLE) for i in range(self.count()) if not self.item(i).isHidden()]
 
     def visible_count(self) -> int:
-        return sum(1 for i in range(self.count()) if not self.item(i).isHidden())
+        return self.count() - len(self._hidden)
+
+    def selected_count(self) -> int:
+        return sum(1 for item in self.selectedItems() if not item.isHidden())
 
     def selected_paths(self) -> list[Path]:
         """The selected paintings the filters show, in gallery order."""
@@ -249,26 +275,25 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
                 item.setSelected(True)
 
     def seeds(self) -> list[int]:
-        return [int(self.item(i).data(META_ROLE).get("seed", -1)) for i in range(self.count())]
+        return [int(self._meta_of(self.item(i)).get("seed", -1)) for i in range(self.count())]
 
     def models(self) -> list[str]:
         """The models the gallery's paintings were made with, sorted."""
-        return sorted(
-            {
-                str(self.item(i).data(META_ROLE).get("model"))
-                for i in range(self.count())
-                if self.item(i).data(META_ROLE).get("model")
-            }
-        )
+        return sorted(name for name, n in self._models.items() if n > 0)
 
     def meta_for(self, path: Path) -> dict[str, Any] | None:
         item = self._item_for(path)
-        return item.data(META_ROLE) if item is not None else None
+        return self._meta_of(item) if item is not None else None
 
     def remove_path(self, path: Path) -> None:
         item = self._item_for(path)
         if item is not None:
             self.takeItem(self.row(item))
+            meta = self._meta.pop(Path(path), {})
+            if meta.get("model"):
+                self._models[str(meta["model"])] -= 1
+            self._made.pop(Path(path), None)
+            self._hidden.discard(Path(path))
             self.filter_changed.emit()
 
     # ------------------------------------------------------------------ filters
@@ -280,12 +305,18 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
             hide = not self._shows(item, now)
             if hide and item.isSelected():
                 item.setSelected(False)  # what cannot be seen is never exported or deleted
-            item.setHidden(hide)
+            if hide != item.isHidden():
+                item.setHidden(hide)
+            (self._hidden.add if hide else self._hidden.discard)(item.data(PATH_ROLE))
         self.viewport().update()
         self.filter_changed.emit()
 
     def _shows(self, item: QListWidgetItem, now: datetime | None = None) -> bool:
-        return self.filter.matches(item.data(META_ROLE) or {}, item.data(MADE_ROLE), now)
+        path = item.data(PATH_ROLE)
+        return self.filter.matches(self._meta.get(path, {}), self._made.get(path) or datetime.now(), now)
+
+    def _meta_of(self, item: QListWidgetItem) -> dict[str, Any]:
+        return self._meta.get(item.data(PATH_ROLE), {})
 
     # ------------------------------------------------------------------ text
     def retranslate(self) -> None:
@@ -293,8 +324,9 @@ class GalleryView(RetranslateOnLanguageChange, QListWidget):
         self.viewport().update()
         for i in range(self.count()):
             item = self.item(i)
-            item.setText(self.caption_for(item.data(META_ROLE)))
-            item.setToolTip(self._tooltip(item.data(META_ROLE), item.data(MADE_ROLE)))
+            meta = self._meta_of(item)
+            item.setText(self.caption_for(meta))
+            item.setToolTip(self._tooltip(meta, self._made.get(item.data(PATH_ROLE))))
         self._fit_grid(reset=True)
 
     def _fit_grid(self, text: str = "", *, reset: bool = False) -> None:
@@ -454,7 +486,7 @@ class GalleryPanel(RetranslateOnLanguageChange, QWidget):
         self.model_filter.blockSignals(False)
 
     def _refresh(self) -> None:
-        shown, total, selected = self.view.visible_count(), self.view.count(), len(self.view.selected_paths())
+        shown, total, selected = self.view.visible_count(), self.view.count(), self.view.selected_count()
         if shown == total:
             self.count_label.setText(self.tr("{0} paintings").format(total))
         else:
