@@ -46,7 +46,7 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--c2st", action="store_true",
                    help="classifier two-sample test at 64 px and at the painting size when larger (0.5 is best)")
     p.add_argument("--c2st-seeds", type=cli._positive_int, default=3, help="classifiers trained per C2ST (default 3)")
-    p.add_argument("--c2st-epochs", type=cli._positive_int, default=None, help="C2ST training epochs (default 40)")
+    p.add_argument("--c2st-epochs", type=cli._positive_int, default=None, help="C2ST training epochs (default 30)")
     p.add_argument("--memorisation", action="store_true",
                    help="nearest training painting of every painting against that of the validation paintings")
     p.add_argument("--memorisation-count", type=cli._positive_int, default=MEMORISATION_COUNT,
