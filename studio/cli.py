@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import studio
+from studio import api
 from studio.errors import Cancelled, StudioError
 
 EXIT_ERROR = 1
@@ -47,14 +48,13 @@ def _seed(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0 or value > 2**63 - 1:
+    if not api.is_seed(value):
         raise argparse.ArgumentTypeError("a seed is between 0 and 2**63-1")
     return value
 
 
 def _add_sampling_args(p: argparse.ArgumentParser) -> None:
-    from studio.engine.device import DEVICE_CHOICES
-    from studio.engine.sampling import DEFAULT_SAMPLER, DEFAULT_STEPS, SAMPLERS
+    from studio.api import DEFAULT_SAMPLER, DEFAULT_STEPS, DEVICE_CHOICES, SAMPLERS
 
     p.add_argument("--model", help="model id (see 'inkstudio models') or a checkpoint path; default: the bundled diffusion model")
     p.add_argument("--style", help="ink style the model offers, e.g. light (淡墨) or dark (浓墨)")
@@ -78,13 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sampling_args(p)
     p.add_argument("--count", type=_positive_int, default=1, help="number of paintings (seeds seed..seed+count-1)")
     p.add_argument("--batch", type=_positive_int, default=None, help="images per forward pass (default 4)")
-    p.add_argument("--name", default="{model}-{style}-{seed}", help="file name template: {model} {style} {seed} {sampler} {steps}")
+    p.add_argument("--name", default=api.DEFAULT_NAME, help="file name template: {model} {style} {seed} {sampler} {steps}")
     p.add_argument("--out", required=True, help="output folder (created if missing); manifest.json lists its paintings")
     p.add_argument("--sheet", action="store_true", help="also write contact-sheet.png: a grid of the series with seed captions")
-    p.add_argument("--upscale", type=int, choices=(1, 2, 4), default=1, help="upscale on export, recorded in the PNG")
-    p.add_argument("--upscale-method", choices=("ink", "lanczos"), default="ink",
+    p.add_argument("--upscale", type=int, choices=api.UPSCALES, default=1, help="upscale on export, recorded in the PNG")
+    p.add_argument("--upscale-method", choices=api.UPSCALE_METHODS, default="ink",
                    help="how --upscale enlarges: the learned ink upscaler (default) or Lanczos")
-    p.add_argument("--frame", choices=("paper", "scroll"), help="display framing: xuan paper or a hanging scroll (default none)")
+    p.add_argument("--frame", choices=api.FRAMES, help="display framing: xuan paper or a hanging scroll (default none)")
     p.add_argument("--seal", action="store_true", help="press the studio seal (印章) into the painting's corner")
     p.add_argument(
         "--from", dest="from_image", metavar="IMAGE.png",
@@ -185,10 +185,9 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 @command("generate")
 def cmd_generate(args: argparse.Namespace) -> int:
+    from studio.api import DEFAULT_BATCH, ExportOptions, PaintRequest, random_seed
     from studio.engine.device import choose_device
-    from studio.engine.export import ExportOptions, export_series, locate_model, read_settings, reproduction_request
-    from studio.engine.noise import random_seed
-    from studio.engine.paint import DEFAULT_BATCH, PaintRequest
+    from studio.engine.export import export_series, locate_model, read_settings, reproduction_request
     from studio.models.loaders import load_checkpoint
 
     options = ExportOptions(name=args.name, upscale=args.upscale, frame=args.frame, seal=args.seal, sheet=args.sheet,
@@ -241,9 +240,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def seeds_text(seed: int, count: int) -> str:
-    """``seed 7`` for one painting, ``seeds 7..10`` for four (image k uses seed + k)."""
-    return f"seed {seed}" if count == 1 else f"seeds {seed}..{seed + count - 1}"
+seeds_text = api.seeds_text
 
 
 @command("info")
@@ -308,13 +305,13 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_self_test()
     if not argv or argv[0].startswith("-psn"):  # -psn: macOS passes a process serial number
         return _launch_gui(argv)
-    _quiet_libraries()
     _load_extra_commands()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _quiet_libraries()
     try:
         with _terminate_as_interrupt():
             return _COMMANDS[args.command](args)
@@ -381,18 +378,16 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def _quiet_libraries() -> None:
-    """Library chatter (diffusers' info/warnings) would bury our one-line messages."""
+    """Library chatter (diffusers' info/warnings) would bury our one-line messages.
+
+    The standard loggers are set now; diffusers' own switches only when a command has imported it
+    (``info``, ``models`` and ``--help`` never import torch or diffusers).
+    """
     import logging
 
     for name in ("diffusers", "accelerate"):
         logging.getLogger(name).setLevel(logging.ERROR)
-    try:
-        from diffusers.utils import logging as dlog
-
-        dlog.set_verbosity_error()
-        dlog.disable_progress_bar()
-    except ImportError:
-        pass
+    os.environ.setdefault("DIFFUSERS_VERBOSITY", "error")
 
 
 def _load_extra_commands() -> None:

@@ -50,8 +50,8 @@ def _out_file(path: str, suffixes: tuple[str, ...]) -> Path:
 
 @cli.command("trajectory")
 def cmd_trajectory(args: argparse.Namespace) -> int:
+    from studio.api import random_seed
     from studio.engine.classroom import denoising_trajectory, frame_steps, save_filmstrip
-    from studio.engine.noise import random_seed
 
     out = _out_file(args.out, (".png", ".gif"))
     frame_steps(args.steps, args.every)
@@ -75,11 +75,10 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
 
 @cli.command("compare")
 def cmd_compare(args: argparse.Namespace) -> int:
+    from studio.api import DEFAULT_SAMPLER, DEFAULT_STEPS, SAMPLERS, random_seed
     from studio.engine.classroom import drawn_language, side_by_side, side_by_side_sheet
     from studio.engine.device import choose_device
-    from studio.engine.noise import random_seed
     from studio.engine.pngmeta import save_png
-    from studio.engine.sampling import DEFAULT_SAMPLER, DEFAULT_STEPS, SAMPLERS
     from studio.models.catalog import discover, resolve
     from studio.models.loaders import load_checkpoint
 

@@ -28,7 +28,7 @@ MEMORISATION_COUNT = 500
 
 
 def _add_parser(sub: argparse._SubParsersAction) -> None:
-    from studio.engine.sampling import SAMPLERS
+    from studio.api import SAMPLERS
 
     p = sub.add_parser("eval", help="realism measures of a model's paintings against the validation paintings")
     p.add_argument("--model", help="model id or checkpoint path (default: the bundled diffusion model)")

@@ -14,9 +14,7 @@ import studio.cli as cli
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from studio.engine.device import DEVICE_CHOICES
-    from studio.engine.inpaint import DEFAULT_JUMPS, DEFAULT_STEPS, METHODS
-    from studio.engine.sampling import DEFAULT_SAMPLER, SAMPLERS
+    from studio.api import DEFAULT_INPAINT_STEPS, DEFAULT_JUMPS, DEFAULT_SAMPLER, DEVICE_CHOICES, INPAINT_METHODS, SAMPLERS
 
     p = sub.add_parser(
         "inpaint",
@@ -31,12 +29,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mask", required=True, help="mask image: white = repaint, black = keep (resized to the painting if needed)")
     p.add_argument(
         "--method",
-        choices=list(METHODS),
+        choices=list(INPAINT_METHODS),
         help="blend (fast, default for diffusion), repaint (RePaint, slower), invert (GANs: their default and only method)",
     )
     p.add_argument("--seed", type=cli._seed, help="first seed (image k uses seed+k); random and recorded when omitted")
     p.add_argument("--count", type=cli._positive_int, help="number of candidates (seeds seed..seed+count-1; default 1)")
-    steps = ", ".join(f"{m} {n}" for m, n in DEFAULT_STEPS.items())
+    steps = ", ".join(f"{m} {n}" for m, n in DEFAULT_INPAINT_STEPS.items())
     p.add_argument("--steps", type=cli._positive_int, help=f"denoising or inversion steps (default: {steps})")
     p.add_argument(
         "--jumps",
@@ -105,10 +103,9 @@ def output_name(stem: str, meta: dict) -> str:
 
 @cli.command("inpaint")
 def cmd_inpaint(args: argparse.Namespace) -> int:
-    from studio.engine.inpaint import DEFAULT_BATCH, InpaintRequest, inpaint, load_source, progress_steps
-    from studio.engine.noise import random_seed
+    from studio.api import DEFAULT_BATCH, DEFAULT_SAMPLER, InpaintRequest, random_seed
+    from studio.engine.inpaint import inpaint, load_source, progress_steps
     from studio.engine.pngmeta import save_png
-    from studio.engine.sampling import DEFAULT_SAMPLER
 
     # cheap checks first: unreadable inputs or an unwritable folder should not wait for a model to load
     source = load_source(args.image, args.mask, downscale=args.downscale)

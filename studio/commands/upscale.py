@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import studio.cli as cli
+from studio.api import DEVICE_CHOICES, UPSCALE_METHODS
 from studio.errors import StudioError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp")
@@ -28,10 +29,10 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
                        "settings embedded by Ink Studio are kept and the upscale is recorded.")
     p.add_argument("inputs", nargs="+", metavar="IMAGE|DIR", help="paintings or folders of paintings")
     p.add_argument("--scale", type=int, choices=(2, 4, 8), default=2, help="enlargement (default 2)")
-    p.add_argument("--method", choices=("ink", "lanczos"), default="ink", help="ink (learned, default) or lanczos")
+    p.add_argument("--method", choices=UPSCALE_METHODS, default="ink", help="ink (learned, default) or lanczos")
     p.add_argument("--upscaler", help="an ink upscaler .safetensors (default: the bundled one)")
     p.add_argument("--seed", type=cli._seed, help="texture seed for paintings that carry none (default 0)")
-    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    p.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     p.add_argument("--out", required=True, help="output folder (created if missing)")
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import studio.cli as cli
+from studio.api import is_seed
 from studio.errors import StudioError
 
 
@@ -21,7 +22,7 @@ def _keyframe(text: str) -> int | Path:
         value = int(text)
     except ValueError:
         return Path(text).expanduser()
-    if not 0 <= value <= 2**63 - 1:
+    if not is_seed(value):
         raise argparse.ArgumentTypeError("a seed is between 0 and 2**63-1")
     return value
 
@@ -51,9 +52,8 @@ def _fps(text: str) -> float:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from studio.engine.device import DEVICE_CHOICES
-    from studio.engine.sampling import DEFAULT_STEPS
-    from studio.engine.walk import DEFAULT_WALK_BATCH, DEFAULT_WALK_SAMPLER, DETERMINISTIC_SAMPLERS, EASINGS
+    from studio.api import DEFAULT_STEPS, DEFAULT_WALK_BATCH, DEFAULT_WALK_SAMPLER, DEVICE_CHOICES, EASINGS
+    from studio.api import WALK_SAMPLERS as DETERMINISTIC_SAMPLERS
 
     p = sub.add_parser(
         "walk",

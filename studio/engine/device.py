@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import torch
 
+from studio.api import DEVICE_CHOICES
 from studio.errors import StudioError
 
-DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+__all__ = ["DEVICE_CHOICES", "DeviceChoice", "choose_device"]
 
 
 @dataclass(frozen=True)

@@ -24,19 +24,19 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from studio.api import ExportOptions, ModelRecord, PaintRequest
 from studio.engine import framing
-from studio.engine.paint import Painting, PaintRequest, SeriesProgress, file_name, paint_series
+from studio.engine.paint import Painting, SeriesProgress, file_name, paint_series
 from studio.engine.pngmeta import atomic_target, read_png_meta, save_png, sweep_stale_parts
 from studio.engine.sampling import DEFAULT_SAMPLER, DEFAULT_STEPS, CancelToken
 from studio.errors import StudioError
-from studio.models.catalog import ModelRecord, discover, resolve
+from studio.models.catalog import discover, resolve
 from studio.models.loaders import LoadedModel
 
 MANIFEST_NAME = "manifest.json"
 SHEET_NAME = "contact-sheet.png"
 MANIFEST_FORMAT = "inkstudio-manifest"
 MANIFEST_VERSION = 1
-DEFAULT_NAME = "{model}-{style}-{seed}"
 STYLE_LABELS = {"light": "淡墨 light", "dark": "浓墨 dark"}
 
 CJK_FONT_CANDIDATES = (
@@ -54,25 +54,6 @@ CJK_FONT_CANDIDATES = (
     "C:/Windows/Fonts/msyh.ttc",
     "C:/Windows/Fonts/simsun.ttc",
 )
-
-
-@dataclass(frozen=True)
-class ExportOptions:
-    """How a series is written: file names, optional sheet, and display finishing (off by default)."""
-
-    name: str = DEFAULT_NAME
-    upscale: int = 1
-    frame: str | None = None
-    seal: bool = False
-    sheet: bool = False
-    upscale_method: str = "ink"  # the learned ink upscaler; "lanczos" as before it existed
-
-    def finishing(self) -> dict[str, Any]:
-        """What goes into each painting's metadata so a reproduction finishes it the same way."""
-        out: dict[str, Any] = {"upscale": self.upscale, "frame": self.frame, "seal": self.seal}
-        if self.upscale > 1:
-            out["upscale_method"] = self.upscale_method
-        return out
 
 
 def resolve_upscale_method(model: LoadedModel, options: ExportOptions) -> ExportOptions:

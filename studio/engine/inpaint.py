@@ -33,9 +33,22 @@ import numpy as np
 import torch
 from PIL import Image
 
+from studio.api import (
+    DEFAULT_BATCH,
+    DEFAULT_JUMPS,
+    DIFFUSION_METHODS,
+    REPAINT_JUMP_LENGTH,
+    InpaintRequest,
+    ModelRecord,
+    PaintRequest,
+    default_method,
+    methods_for,
+)
+from studio.api import DEFAULT_INPAINT_STEPS as DEFAULT_STEPS
+from studio.api import INPAINT_METHODS as METHODS
 from studio.engine.images import MAX_SIDE, binarise_mask, load_image_rgb, load_mask, pixels_sha256
 from studio.engine.noise import image_generators, initial_noise
-from studio.engine.paint import Painting, PaintRequest, painting_meta
+from studio.engine.paint import Painting, painting_meta
 from studio.engine.sampling import (
     DEFAULT_SAMPLER,
     CancelToken,
@@ -52,30 +65,18 @@ from studio.engine.sampling import (
 )
 from studio.engine.upscale import finish_cascade
 from studio.errors import StudioError
-from studio.models.catalog import ModelRecord
 from studio.models.loaders import LoadedModel
 
-METHODS = ("blend", "repaint", "invert")
-DIFFUSION_METHODS = ("blend", "repaint")
-DEFAULT_STEPS = {"blend": 20, "repaint": 50, "invert": 200}
-DEFAULT_JUMPS = {"blend": 3, "repaint": 3, "invert": None}
-REPAINT_JUMP_LENGTH = 10
-DEFAULT_BATCH = 4
+__all__ = [
+    "DEFAULT_BATCH", "DEFAULT_JUMPS", "DEFAULT_STEPS", "DIFFUSION_METHODS", "METHODS", "REPAINT_JUMP_LENGTH",
+    "InpaintRequest", "default_method", "inpaint", "methods_for", "prepare_source",
+]
 INVERT_LR = 0.05
 INVERT_PRIOR = 0.01  # weight of mean(z²): keeps z where the generator was trained
 
 
 class NothingToDo(StudioError):
     """The mask selects nothing to repaint."""
-
-
-def default_method(kind: str) -> str:
-    return "invert" if kind == "gan" else "blend"
-
-
-def methods_for(kind: str) -> tuple[str, ...]:
-    """The methods a model of ``kind`` offers, default first (what the window's method menu lists)."""
-    return ("invert",) if kind == "gan" else DIFFUSION_METHODS
 
 
 # ---------------------------------------------------------------------------- the source
@@ -549,52 +550,6 @@ def _invert_lane(
 
 
 # ---------------------------------------------------------------------------- the request
-
-
-@dataclass(frozen=True)
-class InpaintRequest:
-    seed: int
-    count: int = 1
-    method: str | None = None  # None: blend for diffusion, invert for GANs
-    style: str | None = None
-    steps: int | None = None  # None: the method's default (blend 20, repaint 50, invert 200)
-    jumps: int | None = None  # resampling passes (blend) / jump_n_sample (repaint); None: 3
-    jump_length: int | None = None  # repaint: its j (default 10); blend: how many final steps are resampled
-    sampler: str = DEFAULT_SAMPLER  # blend only
-    feather: int | None = None  # pixels of the original; None: about 1.5 model pixels
-    batch_size: int = DEFAULT_BATCH
-
-    def resolved(self, kind: str) -> InpaintRequest:
-        """The request with every default filled in for a model of ``kind``; StudioError if it does not fit."""
-        method = self.method or default_method(kind)
-        if method not in METHODS:
-            raise StudioError(f"unknown inpainting method '{method}' (choose from {', '.join(METHODS)})")
-        if kind == "gan" and method != "invert":
-            raise StudioError(f"{method} is for diffusion models; a GAN inpaints with invert")
-        if kind == "diffusion" and method == "invert":
-            raise StudioError("invert is for GAN models; a diffusion model inpaints with blend or repaint")
-        if self.count < 1:
-            raise StudioError("count must be at least 1")
-        if self.batch_size < 1:
-            raise StudioError("batch size must be at least 1")
-        steps = self.steps if self.steps is not None else DEFAULT_STEPS[method]
-        if steps < 1:
-            raise StudioError("steps must be at least 1")
-        jumps = self.jumps if self.jumps is not None else DEFAULT_JUMPS[method]
-        if method == "invert":
-            jumps = None
-        elif jumps < 1:
-            raise StudioError("jumps must be at least 1")
-        jump_length = self.jump_length
-        if method == "repaint" and jump_length is None:
-            jump_length = min(REPAINT_JUMP_LENGTH, max(1, steps // 2))
-        if method == "blend" and jump_length is None:
-            jump_length = max(1, steps // 4)
-        if method == "invert":
-            jump_length = None
-        if self.feather is not None and self.feather < 0:
-            raise StudioError("feather must be 0 or more pixels")
-        return replace(self, method=method, steps=steps, jumps=jumps, jump_length=jump_length)
 
 
 # one candidate: the same record as a generated painting (image is RGB at the original's size)

@@ -13,37 +13,13 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-# mirrors studio.engine.inpaint.methods_for / default_method (a test keeps them equal) so the
-# window can fill its method menu without importing torch on the GUI thread
-_GAN_METHODS = ("invert",)
-_DIFFUSION_METHODS = ("blend", "repaint")
-DEFAULT_STEPS = {"blend": 20, "repaint": 50, "invert": 200}
-DEFAULT_JUMPS = {"blend": 3, "repaint": 3, "invert": 0}
-
-
-def methods_for(kind: str) -> tuple[str, ...]:
-    """The methods a model of ``kind`` offers, default first."""
-    return _GAN_METHODS if kind == "gan" else _DIFFUSION_METHODS
-
-
-def default_method(kind: str) -> str:
-    return methods_for(kind)[0]
-
-
-@dataclass(frozen=True)
-class InpaintParams:
-    seed: int
-    count: int = 1
-    method: str | None = None
-    style: str | None = None
-    steps: int | None = None
-    jumps: int | None = None
+from studio.api import DEFAULT_BATCH, InpaintRequest
 
 
 @dataclass(frozen=True)
@@ -97,7 +73,7 @@ def make_inpaint_run(
     record: Any,
     image: Image.Image,
     mask: np.ndarray,
-    params: InpaintParams,
+    request: InpaintRequest,
     outbox: InpaintOutbox,
     *,
     name: str = "painting",
@@ -111,7 +87,7 @@ def make_inpaint_run(
     mask = np.array(mask, dtype=bool, copy=True)
 
     def run(report: Any, cancel: Any, device: Any) -> list[Candidate]:
-        from studio.engine.inpaint import DEFAULT_BATCH, InpaintRequest, inpaint, prepare_source
+        from studio.engine.inpaint import inpaint, prepare_source
 
         cancel.raise_if_set()
         source = prepare_source(image, mask, name=name)
@@ -119,15 +95,8 @@ def make_inpaint_run(
             outbox.add_notice(n)
         model = cache_of().get(record, device)
         cancel.raise_if_set()
-        style = params.style if params.style in model.styles else None
-        req = InpaintRequest(
-            seed=params.seed,
-            count=params.count,
-            method=params.method,
-            style=style,
-            steps=params.steps,
-            jumps=params.jumps if params.method != "invert" else None,
-        ).resolved(model.kind)
+        style = request.style if request.style in model.styles else None
+        req = replace(request, style=style).resolved(model.kind)
         batches = math.ceil(req.count / DEFAULT_BATCH)
         per_batch = [0]
         last = [0.0]

@@ -5,6 +5,8 @@ The window owns one inference thread and calls :meth:`PaintWorker.run` on it; ev
 ``emit`` is a :class:`JobEvent` holding PIL images and plain values, never tensors or exceptions.
 
 Importing this module is cheap (no torch): the engine is imported lazily on the worker thread.
+Every event carries its job's id and :class:`~studio.api.JobKind`, so the window routes it by kind
+and id instead of guessing what a job is.
 """
 
 from __future__ import annotations
@@ -14,17 +16,19 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import Image
 
+from studio.api import DEFAULT_NAME, ModelRecord, PaintRequest
+from studio.api import JobEvent as JobEvent
+from studio.api import JobKind as JobKind
 from studio.engine.cancel import CancelToken
 from studio.errors import Cancelled, StudioError
 
 GRID_TILE = 256  # smallest tile side in a batch's preview grid
-EVENT_KINDS = ("ready", "started", "progress", "painting", "finished", "cancelled", "error")
 
 
 # the window holds one per running job; the sampling loop checks it between steps
@@ -33,16 +37,12 @@ JobCancel = CancelToken
 
 @dataclass(frozen=True)
 class PaintJob:
-    """One Generate press: ``count`` paintings with seeds ``seed .. seed+count-1``."""
+    """One Generate press: ``request.count`` paintings with seeds ``seed .. seed+count-1``, into the gallery."""
 
     id: int
-    record: Any  # studio.models.catalog.ModelRecord (typed loosely so the UI need not import torch)
-    seed: int
-    count: int = 1
-    style: str | None = None
-    sampler: str = "dpm++"
-    steps: int = 20
-    eta: float = 0.0
+    record: ModelRecord
+    request: PaintRequest
+    kind: ClassVar[JobKind] = JobKind.PAINT
 
 
 Report = Callable[..., None]  # report(step, total, image=None, message="") from inside a task
@@ -59,31 +59,9 @@ class TaskJob:
     """
 
     id: int
+    kind: JobKind
     label: str
     run: Callable[[Report, Any, Any], Any]
-
-
-@dataclass(frozen=True)
-class JobEvent:
-    """The one thing that crosses from the worker thread to the window.
-
-    kind: ready (device known, model loaded) · started · progress (``image`` = preview of the
-    predicted clean image, when present) · painting (one finished painting, saved at ``path``) ·
-    finished · cancelled · error (``message`` is one readable line).
-    """
-
-    kind: str
-    job_id: int = 0
-    step: int = 0
-    total: int = 0
-    done: int = 0
-    count: int = 0
-    fraction: float = 0.0
-    image: Image.Image | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    path: str = ""
-    message: str = ""
-    memory_bytes: int = 0
 
 
 Emit = Callable[[JobEvent], None]
@@ -169,16 +147,21 @@ class PaintWorker:
             self._cache.unload()
 
     # ------------------------------------------------------------------ one job
+    def _emitter(self, job: PaintJob | TaskJob) -> Emit:
+        """``emit`` for ``job``'s events: each carries the job's kind."""
+        return lambda ev: self.emit(replace(ev, job_kind=job.kind))
+
     def run(self, job: PaintJob, cancel: Any) -> None:
         """Paint ``job``; every outcome is reported through ``emit``, nothing is raised."""
+        emit = self._emitter(job)
         try:
-            self._run(job, cancel)
+            self._run(job, cancel, emit)
         except Cancelled:
-            self.emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
+            emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
         except BaseException as exc:  # noqa: BLE001 — the window shows it; the worker must survive
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            self.emit(JobEvent("error", job.id, message=describe_error(exc), memory_bytes=self.memory_bytes()))
+            emit(JobEvent("error", job.id, message=describe_error(exc), memory_bytes=self.memory_bytes()))
 
     @property
     def cache(self) -> Any:
@@ -187,9 +170,10 @@ class PaintWorker:
 
     def run_task(self, job: TaskJob, cancel: Any) -> None:
         """Run another mode's work; outcomes are reported like a painting job's."""
+        emit = self._emitter(job)
         try:
             _, device = self._engine()
-            self.emit(JobEvent("started", job.id, message=device.label, memory_bytes=self.memory_bytes()))
+            emit(JobEvent("started", job.id, message=device.label, memory_bytes=self.memory_bytes()))
             last = [0.0]
 
             def report(step: int, total: int, image: Image.Image | None = None, message: str = "") -> None:
@@ -198,24 +182,24 @@ class PaintWorker:
                     return
                 last[0] = now
                 fraction = step / total if total else 0.0
-                self.emit(JobEvent("progress", job.id, step, total, fraction=fraction, image=image, message=message))
+                emit(JobEvent("progress", job.id, step, total, fraction=fraction, image=image, message=message))
 
             result = job.run(report, cancel, device)
             cancel.raise_if_set()
-            self.emit(
+            emit(
                 JobEvent(
                     "finished", job.id, fraction=1.0, meta={"result": result}, message=job.label, memory_bytes=self.memory_bytes()
                 )
             )
         except Cancelled:
-            self.emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
+            emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
         except BaseException as exc:  # noqa: BLE001 — the window shows it; the worker must survive
             if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                 raise
-            self.emit(JobEvent("error", job.id, message=describe_error(exc), memory_bytes=self.memory_bytes()))
+            emit(JobEvent("error", job.id, message=describe_error(exc), memory_bytes=self.memory_bytes()))
 
-    def _run(self, job: PaintJob, cancel: Any) -> None:
-        from studio.engine.paint import PaintRequest, file_name, paint_series
+    def _run(self, job: PaintJob, cancel: Any, emit: Emit) -> None:
+        from studio.engine.paint import file_name, paint_series
         from studio.engine.pngmeta import save_png
         from studio.engine.sampling import to_pil
 
@@ -223,10 +207,11 @@ class PaintWorker:
         cancel.raise_if_set()
         model = cache.get(job.record, device)
         cancel.raise_if_set()
-        style = job.style if job.style in model.styles else None
-        req = PaintRequest(seed=job.seed, count=job.count, style=style, sampler=job.sampler, steps=job.steps, eta=job.eta)
-        self.emit(
-            JobEvent("started", job.id, total=job.steps, count=job.count, message=device.label, memory_bytes=self.memory_bytes())
+        req = job.request
+        style = req.style if req.style in model.styles else None
+        req = replace(req, style=style)
+        emit(
+            JobEvent("started", job.id, total=req.steps, count=req.count, message=device.label, memory_bytes=self.memory_bytes())
         )
         self.gallery_dir.mkdir(parents=True, exist_ok=True)
         last = [0.0, 0.0]  # time of the last progress event, of the last preview
@@ -237,7 +222,7 @@ class PaintWorker:
             final = p.step == p.total_steps
             if p.update is None:  # a batch is complete: show its finished paintings together
                 if batch_images:
-                    self.emit(
+                    emit(
                         JobEvent(
                             "progress",
                             job.id,
@@ -259,20 +244,20 @@ class PaintWorker:
                 last[0] = now
                 # which paintings are at this step together (they are painted in lockstep, not one after another)
                 batch = {"batch": (p.batch_start, p.batch_len)}
-                self.emit(JobEvent("progress", job.id, p.step, p.total_steps, p.done, p.count, p.fraction, image=image, meta=batch))
+                emit(JobEvent("progress", job.id, p.step, p.total_steps, p.done, p.count, p.fraction, image=image, meta=batch))
 
         def on_painting(p: Any) -> None:
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            name = f"{stamp}-{time.time_ns() % 10**9:09d}-" + file_name("{model}-{style}-{seed}", p.meta)
+            name = f"{stamp}-{time.time_ns() % 10**9:09d}-" + file_name(DEFAULT_NAME, p.meta)
             path = save_png(p.image, p.meta, self.gallery_dir / name)
             self._remember_thumbnail(job.record, p.image)
             batch_images.append(p.image)
-            self.emit(
-                JobEvent("painting", job.id, done=p.index + 1, count=job.count, image=p.image, meta=dict(p.meta), path=str(path))
+            emit(
+                JobEvent("painting", job.id, done=p.index + 1, count=req.count, image=p.image, meta=dict(p.meta), path=str(path))
             )
 
         paint_series(model, job.record, req, cancel=cancel, on_progress=on_progress, on_painting=on_painting)
-        self.emit(JobEvent("finished", job.id, done=job.count, count=job.count, fraction=1.0, memory_bytes=self.memory_bytes()))
+        emit(JobEvent("finished", job.id, done=req.count, count=req.count, fraction=1.0, memory_bytes=self.memory_bytes()))
 
     def _remember_thumbnail(self, record: Any, image: Image.Image) -> None:
         """The first painting made with a model becomes its thumbnail in the model panel."""

@@ -7,12 +7,9 @@ a painting depends only on its seed: not on the device, nor on the batch it was 
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 
 import torch
-
-MAX_SEED = 2**63 - 1
 
 
 def image_generators(seeds: Sequence[int]) -> list[torch.Generator]:
@@ -27,13 +24,3 @@ def initial_noise(shape: Sequence[int], generators: Sequence[torch.Generator]) -
 def noise_for_seeds(shape: Sequence[int], seeds: Sequence[int]) -> torch.Tensor:
     return initial_noise(shape, image_generators(seeds))
 
-
-def random_seed() -> int:
-    """A fresh seed for when the user gives none (it is recorded in every PNG)."""
-    return random.SystemRandom().randrange(0, 2**32)
-
-
-def check_seed(seed: int) -> int:
-    if not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"seed must be between 0 and {MAX_SEED}")
-    return seed

@@ -9,9 +9,8 @@ from typing import Any
 from PIL import Image
 
 import studio
+from studio.api import DEFAULT_BATCH, ModelRecord, PaintRequest, file_name
 from studio.engine.sampling import (
-    DEFAULT_SAMPLER,
-    DEFAULT_STEPS,
     CancelToken,
     StepUpdate,
     sample_diffusion,
@@ -20,22 +19,9 @@ from studio.engine.sampling import (
 )
 from studio.engine.upscale import cascade_meta, finish_cascade, size_plan
 from studio.errors import StudioError
-from studio.models.catalog import ModelRecord
 from studio.models.loaders import LoadedModel
 
-DEFAULT_BATCH = 4
-
-
-@dataclass(frozen=True)
-class PaintRequest:
-    seed: int
-    count: int = 1
-    style: str | None = None
-    sampler: str = DEFAULT_SAMPLER
-    steps: int = DEFAULT_STEPS
-    eta: float = 0.0
-    size: int | None = None
-    batch_size: int = DEFAULT_BATCH
+__all__ = ["DEFAULT_BATCH", "PaintRequest", "Painting", "SeriesProgress", "file_name", "paint_series", "painting_meta"]
 
 
 @dataclass(frozen=True)
@@ -129,20 +115,3 @@ def paint_series(
             total = req.steps if model.kind == "diffusion" else 1
             on_progress(SeriesProgress(start + n, req.count, start, 0, total, total, None))
     return out
-
-
-def file_name(template: str, meta: dict[str, Any]) -> str:
-    """``{model}-{style}-{seed}`` with the seed zero-padded so names sort by seed."""
-    fields = {
-        "model": meta.get("model", "model"),
-        "style": meta.get("style") or "any",
-        "seed": f"{int(meta['seed']):010d}",
-        "sampler": meta.get("sampler") or "gan",
-        "steps": meta.get("steps") or 0,
-    }
-    try:
-        name = template.format(**fields)
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
-        raise StudioError(f"bad name template '{template}': {exc} (fields: {', '.join(fields)})") from None
-    name = "".join(c if c not in '/\\:*?"<>|' else "_" for c in name)
-    return name if name.lower().endswith(".png") else name + ".png"

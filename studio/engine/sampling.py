@@ -18,20 +18,21 @@ import numpy as np
 import torch
 from PIL import Image
 
+from studio.api import DEFAULT_SAMPLER, DEFAULT_STEPS
+from studio.api import SAMPLERS as SAMPLER_NAMES
 from studio.engine.cancel import CancelToken
 from studio.engine.noise import image_generators, initial_noise
 from studio.errors import CheckpointError, StudioError
 from studio.models.loaders import LoadedModel
 
-SAMPLERS: dict[str, str] = {
-    "ddpm": "DDPMScheduler",
-    "ddim": "DDIMScheduler",
-    "dpm++": "DPMSolverMultistepScheduler",
-    "unipc": "UniPCMultistepScheduler",
-    "euler-a": "EulerAncestralDiscreteScheduler",
-}
-DEFAULT_SAMPLER = "dpm++"
-DEFAULT_STEPS = 20
+# the diffusers scheduler behind each of the studio's sampler names (studio.api.SAMPLERS)
+SAMPLERS: dict[str, str] = dict(
+    zip(
+        SAMPLER_NAMES,
+        ("DDPMScheduler", "DDIMScheduler", "DPMSolverMultistepScheduler", "UniPCMultistepScheduler", "EulerAncestralDiscreteScheduler"),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)

@@ -8,34 +8,17 @@ values and PIL images.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from studio.api import PaintRequest, SeriesRequest
 from studio.engine.walk_tasks import LatestFrame
 
 Run = Callable[[Callable[..., None], Any, Any], Any]
-
-
-@dataclass(frozen=True)
-class SeriesSettings:
-    """One Export series… press: ``count`` paintings with seeds ``seed .. seed+count-1`` into ``folder``."""
-
-    folder: str
-    seed: int
-    count: int = 8
-    style: str | None = None
-    sampler: str = "dpm++"
-    steps: int = 20
-    eta: float = 0.0
-    name: str = "{model}-{style}-{seed}"
-    upscale: int = 1
-    frame: str | None = None
-    seal: bool = False
-    sheet: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,31 +29,21 @@ class SeriesDone:
     sheet: str | None
 
 
-def series_task(get_cache: Callable[[], Any], record: Any, settings: SeriesSettings, previews: LatestFrame | None = None) -> Run:
+def series_task(get_cache: Callable[[], Any], record: Any, request: SeriesRequest, previews: LatestFrame | None = None) -> Run:
     """A task running ``export_series``: progress per denoising step; each written painting is a
     preview (in ``previews`` when given, else as the report's image)."""
 
     def run(report: Callable[..., None], cancel: Any, device: Any) -> SeriesDone:
-        from studio.engine.export import ExportOptions, export_series
-        from studio.engine.paint import PaintRequest
+        from studio.engine.export import export_series
 
         model = get_cache().get(record, device)
         cancel.raise_if_set()
         diffusion = model.kind == "diffusion"
-        style = settings.style if settings.style in model.styles else None
-        req = PaintRequest(
-            seed=settings.seed,
-            count=settings.count,
-            style=style,
-            sampler=settings.sampler if diffusion else "dpm++",
-            steps=settings.steps if diffusion else 20,
-            eta=settings.eta if diffusion else 0.0,
-        )
-        options = ExportOptions(
-            name=settings.name, upscale=settings.upscale, frame=settings.frame, seal=settings.seal, sheet=settings.sheet
-        )
+        req = request.paint
+        style = req.style if req.style in model.styles else None
+        req = replace(req, style=style) if diffusion else PaintRequest(seed=req.seed, count=req.count, style=style)
         per = req.steps if diffusion else 1
-        total = settings.count * per
+        total = req.count * per
 
         def on_progress(p: Any) -> None:
             report(min(total, p.done * per + p.step * p.batch_len), total)
@@ -84,10 +57,10 @@ def series_task(get_cache: Callable[[], Any], record: Any, settings: SeriesSetti
                 report(done, total, image=item.image, message=item.path.name)
 
         result = export_series(
-            model, record, req, settings.folder, options, cancel=cancel, on_progress=on_progress, on_file=on_file
+            model, record, req, request.folder, request.options, cancel=cancel, on_progress=on_progress, on_file=on_file
         )
         return SeriesDone(
-            folder=str(Path(settings.folder)),
+            folder=str(Path(request.folder)),
             files=[str(f) for f in result.files],
             manifest=str(result.manifest),
             sheet=str(result.sheet) if result.sheet else None,

@@ -44,17 +44,25 @@ import numpy as np
 import torch
 from PIL import Image
 
+from studio.api import (
+    DEFAULT_WALK_BATCH,
+    DEFAULT_WALK_SAMPLER,
+    EASINGS,
+    SMOOTHNESS_TARGET,
+    WalkRequest,
+    frame_count,
+)
+from studio.api import WALK_SAMPLERS as DETERMINISTIC_SAMPLERS
 from studio.engine.noise import noise_for_seeds
-from studio.engine.sampling import DEFAULT_SAMPLER, CancelToken, StepUpdate, make_scheduler, sample_diffusion, sample_gan, to_pil
+from studio.engine.sampling import CancelToken, StepUpdate, make_scheduler, sample_diffusion, sample_gan, to_pil
 from studio.engine.upscale import cascade_meta, finish_cascade
 from studio.errors import StudioError
 from studio.models.loaders import LoadedModel
 
-EASINGS = ("linear", "ease")
-DETERMINISTIC_SAMPLERS = ("ddim", "dpm++", "unipc")
-DEFAULT_WALK_SAMPLER = DEFAULT_SAMPLER  # dpm++: deterministic, and the same default as generate
-DEFAULT_WALK_BATCH = 8
-SMOOTHNESS_TARGET = 3.0
+__all__ = [
+    "DEFAULT_WALK_BATCH", "DEFAULT_WALK_SAMPLER", "DETERMINISTIC_SAMPLERS", "EASINGS", "SMOOTHNESS_TARGET",
+    "WalkRequest", "frame_count", "render_walk", "slerp",
+]
 
 Keyframe = int | torch.Tensor
 
@@ -121,12 +129,6 @@ class FramePlan:
     style_weight: float  # 0 = first style (light), 1 = second (dark); 0 without a style walk
 
 
-def frame_count(keys: int, frames: int, loop: bool) -> int:
-    """How many frames a walk over ``keys`` keyframes has (see the module docstring)."""
-    segments = keys if loop else keys - 1
-    return segments * frames + (0 if loop else 1)
-
-
 def plan_walk(
     keys: int, frames: int, *, loop: bool = False, easing: str = "linear", style_weights: Sequence[float] | None = None
 ) -> list[FramePlan]:
@@ -152,26 +154,6 @@ def plan_walk(
 
 
 # ---------------------------------------------------------------------------- requests and results
-
-
-@dataclass(frozen=True)
-class WalkRequest:
-    """What to walk through. ``keyframes``: seeds (ints) or stored noise tensors of the model's noise shape.
-
-    ``style``: the style of a plain walk (None = the model's first). ``style_walk``: two styles of
-    a style-conditional model to blend from first to second, e.g. ("light", "dark"); for a pair
-    of per-style models pass the pair to ``render_walk`` and leave this None.
-    """
-
-    keyframes: tuple[Keyframe, ...]
-    frames: int = 12
-    loop: bool = False
-    easing: str = "linear"
-    style: str | None = None
-    style_walk: tuple[str, str] | None = None
-    sampler: str = DEFAULT_WALK_SAMPLER
-    steps: int = 20
-    batch_size: int = DEFAULT_WALK_BATCH
 
 
 @dataclass(frozen=True)

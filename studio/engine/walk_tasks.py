@@ -6,42 +6,24 @@ thread), so the window can build these tasks on its GUI thread and hand them to
 
 Example (what the Walk tab does)::
 
-    run = render_task(lambda: worker.cache, record, WalkSettings(seeds=(7, 8), frames=12))
-    runner.submit_task("walk", run)      # finished event: meta["result"] is a RenderedWalk
+    run = render_task(lambda: worker.cache, record, WalkRequest(keyframes=(7, 8), frames=12))
+    runner.submit_task(JobKind.WALK, "walk", run)      # finished event: meta["result"] is a RenderedWalk
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
+from studio.api import SMOOTHNESS_TARGET, WalkRequest
 from studio.errors import StudioError
 
-# the same as studio.engine.walk.DETERMINISTIC_SAMPLERS / EASINGS (tests check), without importing torch
-WALK_SAMPLERS = ("ddim", "dpm++", "unipc")
-EASINGS = ("linear", "ease")
-MAX_SEED = 2**63 - 1
-
 Run = Callable[[Callable[..., None], Any, Any], Any]
-
-
-@dataclass(frozen=True)
-class WalkSettings:
-    """What the Walk tab asks for; ``style_walk`` = two styles to blend from first to second."""
-
-    seeds: tuple[int, ...]
-    frames: int = 12
-    loop: bool = False
-    easing: str = "linear"
-    style: str | None = None
-    style_walk: tuple[str, str] | None = None
-    sampler: str = "dpm++"
-    steps: int = 20
 
 
 @dataclass(frozen=True)
@@ -76,55 +58,7 @@ class LatestFrame:
         return item
 
 
-def seed_tokens(text: str) -> list[str]:
-    """The parts of a keyframe list: separated by commas (also the full-width ，) or spaces."""
-    return text.replace(",", " ").replace("，", " ").split()
-
-
-def is_seed(part: str) -> bool:
-    """A whole number from 0 to 2**63-1."""
-    try:
-        return 0 <= int(part) <= MAX_SEED
-    except ValueError:
-        return False
-
-
-def parse_seeds(text: str) -> tuple[int, ...]:
-    """``"7, 8 9"`` → (7, 8, 9); StudioError (one line) for anything that is not a seed."""
-    seeds = []
-    for part in seed_tokens(text):
-        if not is_seed(part):
-            raise StudioError(f"'{part}' is not a seed (whole numbers 0 to 2**63-1)")
-        seeds.append(int(part))
-    return tuple(seeds)
-
-
-def keyframe_count(settings: WalkSettings) -> int:
-    """Keyframes of the walk: one seed with a style walk morphs (seed, first style) → (seed, second)."""
-    if settings.style_walk is not None and len(settings.seeds) == 1:
-        return 2
-    return len(settings.seeds)
-
-
-def total_frames(settings: WalkSettings) -> int:
-    """Frames the walk will have (``studio.engine.walk.frame_count``); 0 when it cannot be walked."""
-    keys = keyframe_count(settings)
-    if keys < 2 or settings.frames < 1:
-        return 0
-    return (keys if settings.loop else keys - 1) * settings.frames + (0 if settings.loop else 1)
-
-
-def check_settings(settings: WalkSettings) -> None:
-    """One-line errors the tab can show before anything is queued."""
-    if not settings.seeds:
-        raise StudioError("give at least one seed (or pick paintings from the gallery)")
-    if keyframe_count(settings) < 2:
-        raise StudioError("a walk needs at least two seeds (or one seed with the light → dark style walk)")
-    if settings.easing not in EASINGS:
-        raise StudioError(f"unknown easing '{settings.easing}'")
-
-
-def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkSettings, previews: LatestFrame | None = None) -> Run:
+def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkRequest, previews: LatestFrame | None = None) -> Run:
     """A task that paints every frame of the walk with ``record``'s model (from the worker's cache).
 
     Progress counts denoising steps over all frames. Frames are painted one at a time, so each
@@ -133,10 +67,10 @@ def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkSetting
     preview: put in ``previews`` when given (the report then only wakes the window), else
     reported as the image.
     """
-    check_settings(settings)
+    settings.check()
 
     def run(report: Callable[..., None], cancel: Any, device: Any) -> RenderedWalk:
-        from studio.engine.walk import SMOOTHNESS_TARGET, WalkRequest, render_walk
+        from studio.engine.walk import render_walk
 
         model = get_cache().get(record, device)
         cancel.raise_if_set()
@@ -146,19 +80,9 @@ def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkSetting
                 offered = ", ".join(model.styles) or "none"
                 raise StudioError(f"model '{record.id}' has no style '{missing[0]}' to walk through (it offers: {offered})")
         style = settings.style if settings.style_walk is None and settings.style in model.styles else None
-        req = WalkRequest(
-            keyframes=settings.seeds,
-            frames=settings.frames,
-            loop=settings.loop,
-            easing=settings.easing,
-            style=style,
-            style_walk=settings.style_walk,
-            sampler=settings.sampler,
-            steps=settings.steps,
-            batch_size=1,
-        )
+        req = replace(settings, style=style, batch_size=1)
         per_frame = settings.steps if model.kind == "diffusion" else 1
-        n = total_frames(settings)
+        n = settings.total_frames()
         total = n * per_frame
         reached = [0]
 

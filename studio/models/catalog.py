@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from studio.api import ModelRecord
 from studio.config import paths
 from studio.errors import CheckpointError, StudioError
 from studio.models import inkfile
@@ -16,24 +16,6 @@ from studio.models.loaders import TORCH_SUFFIXES, ModelSpec, inspect_checkpoint
 DEFAULT_MODEL_ID = "ink-diffusion-64"
 
 _sha_cache: dict[tuple[str, int, int], str] = {}
-
-
-@dataclass(frozen=True)
-class ModelRecord:
-    id: str
-    name: str
-    kind: str
-    styles: list[str]
-    resolution: int
-    channels: int
-    path: str
-    sha256: str
-    bundled: bool
-    card: str | None
-    format: str
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def weights_sha256(files: list[Path]) -> str:

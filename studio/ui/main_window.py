@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 import studio
+from studio.api import DEFAULT_SAMPLER, SAMPLERS, JobEvent, JobKind, PaintRequest
 from studio.config import paths
 from studio.config.settings import Settings, save_settings
-from studio.engine.jobs import JobEvent, PaintJob, TaskJob
 from studio.engine.pngmeta import read_png_meta, save_png
 from studio.errors import StudioError
 from studio.ui import i18n
@@ -41,8 +41,6 @@ from studio.ui.modes import install_modes
 from studio.ui.panels import ModelPanel, QueuePanel, SamplingPanel, icon
 from studio.ui.runner import JobRunner
 from studio.ui.theme import apply_theme
-
-CHECKPOINT_SUFFIXES = (".safetensors", ".pt", ".pth", ".ckpt", ".bin")
 
 
 def process_memory_bytes() -> int:
@@ -127,8 +125,7 @@ class MainWindow(QMainWindow):
         self.runner.queue_changed.connect(self._on_queue_changed)
         self.runner.busy_changed.connect(self._on_busy)
         self._job_started = 0.0
-        self._running_label: Callable[[], str] | None = None  # a TaskJob's label while one runs (None for paintings)
-        self._painting_jobs: set[int] = set()  # ids of Paint jobs (not other modes' tasks) queued or running
+        self._running_label: Callable[[], str] | None = None  # another mode's job's label while one runs (None for paintings)
         self._pace_from: tuple[float, float] | None = None  # (time, fraction) at this job's first finished step
         self._batch = (0, 1)  # the paintings being painted together: (first index, how many)
         self._eta_seconds: int | None = None
@@ -361,7 +358,6 @@ class MainWindow(QMainWindow):
         extra = [p for p in self.settings.extra_models if Path(p).exists()]
 
         def load() -> tuple[list[Any], list[str], list[str], str]:
-            from studio.engine.sampling import DEFAULT_SAMPLER, SAMPLERS
             from studio.models.catalog import discover
 
             catalog = discover(extra_paths=extra)
@@ -481,15 +477,15 @@ class MainWindow(QMainWindow):
             self.show_error(lambda: self.tr("Choose a model first (File → Open checkpoint… if the list is empty)."))
             return None
         sp = self.sampling_panel
-        job = self.runner.submit(
-            record=record,
+        request = PaintRequest(
             seed=sp.seed_for_next_job(),
             count=sp.count.value(),
             style=self.model_panel.current_style(),
-            sampler=sp.sampler.currentText() or "dpm++",
+            sampler=sp.sampler.currentText() or DEFAULT_SAMPLER,
             steps=sp.steps.value(),
             eta=float(sp.eta.value()),
         )
+        job = self.runner.submit(record, request)
         self.save_settings()
         return job
 
@@ -504,7 +500,6 @@ class MainWindow(QMainWindow):
 
     def _on_queue_changed(self) -> None:
         pending = self.runner.pending()
-        self._painting_jobs.update(job.id for job in pending if isinstance(job, PaintJob))
         self.queue_panel.set_jobs(pending)
 
     def _on_busy(self, busy: bool) -> None:
@@ -571,10 +566,12 @@ class MainWindow(QMainWindow):
             if ev.message:
                 self.device_label_text = ev.message
                 self.device_status.setText(self.tr("Device: {0}").format(ev.message))
-            self._running_label = self.runner.label_source(job) if isinstance(job, TaskJob) else None
-            if isinstance(job, PaintJob):
+            painting = ev.job_kind is JobKind.PAINT
+            self._running_label = None if painting or job is None else self.runner.label_source(job)
+            if painting and job is not None:
                 self.loaded_model_id = job.record.id
                 self.model_status.setText(self.tr("Model: {0}").format(job.record.id))
+            if painting:
                 self.message_bar.clear_run_outcome()
             self.progress.setValue(0)
             self._set_progress_text(lambda: self.tr("Starting…"))
@@ -587,7 +584,7 @@ class MainWindow(QMainWindow):
             elif ev.total:
                 self._set_progress_text(self._step_text(ev))
             self._estimate(ev.fraction, ev.step)
-            if ev.image is not None:
+            if ev.image is not None and ev.job_kind is JobKind.PAINT:  # other modes show their own previews
                 final = ev.step >= ev.total
                 step, total = ev.step, ev.total
                 self.canvas.set_image(
@@ -612,7 +609,7 @@ class MainWindow(QMainWindow):
             self.progress.setValue(0)
             self._set_progress_text(lambda: self.tr("Cancelled"))
             self._set_eta(None)
-            if ev.job_id in self._painting_jobs:
+            if ev.job_kind is JobKind.PAINT:
                 self.canvas.set_image(None) if self.canvas.is_preview else None
                 self.message_bar.show_message(
                     lambda: self.tr("Cancelled. Paintings finished before that are kept in the gallery."), about_last_run=True
@@ -626,15 +623,13 @@ class MainWindow(QMainWindow):
                 self.model_status.setText(self.tr("Model: none loaded"))
             else:
                 message, label = ev.message, self._running_label
-                if ev.job_id in self._painting_jobs:
+                if ev.job_kind is JobKind.PAINT:
                     if self.canvas.is_preview:
                         self.canvas.set_image(None)
                     text = lambda: self.tr("Painting failed: {0}").format(message)  # noqa: E731
                 else:
                     text = lambda: self.tr("{0} failed: {1}").format(label() if label else "", message)  # noqa: E731
                 self.message_bar.show_message(text, "error", about_last_run=True)
-        if kind in ("finished", "cancelled", "error"):
-            self._painting_jobs.discard(ev.job_id)
         if kind not in ("progress", "painting"):
             self._update_memory()  # otherwise the 2 s timer keeps it current
 
@@ -661,7 +656,7 @@ class MainWindow(QMainWindow):
 
     def suggested_name(self, path: Path) -> str:
         """What Save as PNG offers: the name ``generate`` gives the painting (model-style-seed), from its settings."""
-        from studio.engine.export import DEFAULT_NAME, file_name  # lazily: the window starts without torch
+        from studio.api import DEFAULT_NAME, file_name
 
         meta = self.gallery.meta_for(path) or {}
         if not isinstance(meta.get("seed"), int):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,10 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.api import STYLES, JobKind, clamp_seed, random_seed
 from studio.config import paths
 
-MAX_SEED = 2**63 - 1
-KNOWN_STYLES = ("light", "dark")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 
@@ -100,7 +98,7 @@ class ModelPanel(RetranslateOnLanguageChange, QGroupBox):
         self.style_row = QHBoxLayout()
         self.style_row.setSpacing(6)
         self._style_buttons: dict[str, QPushButton] = {}
-        for name in KNOWN_STYLES:
+        for name in STYLES:
             self._add_style_button(name)
         self.style_label = QLabel()
 
@@ -198,7 +196,7 @@ class ModelPanel(RetranslateOnLanguageChange, QGroupBox):
             if name not in self._style_buttons:
                 self._add_style_button(name)
         for name, button in list(self._style_buttons.items()):
-            if name not in KNOWN_STYLES and name not in offered:
+            if name not in STYLES and name not in offered:
                 self.style_group.removeButton(button)
                 button.deleteLater()
                 del self._style_buttons[name]
@@ -277,6 +275,32 @@ class ModelPanel(RetranslateOnLanguageChange, QGroupBox):
         self._show_record(self.current_record())
 
 
+class SeedBox(QLineEdit):
+    """A seed from 0 to 2**63-1 (``studio.api.MAX_SEED``), which a QSpinBox (int32) cannot hold."""
+
+    valueChanged = Signal(object)  # noqa: N815 — an int beyond int32; named like QSpinBox's
+
+    def __init__(self, value: int = 0, parent: QWidget | None = None) -> None:
+        super().__init__(str(clamp_seed(value)), parent)
+        self.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{1,19}")))
+        self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
+
+    def value(self) -> int:
+        try:
+            return clamp_seed(int(self.text() or "0"))
+        except ValueError:
+            return 0
+
+    def setValue(self, seed: int) -> None:  # noqa: N802
+        self.setText(str(clamp_seed(seed)))
+
+    def roll(self) -> int:
+        """A new random seed (the range ``inkstudio`` draws from), shown and returned."""
+        seed = random_seed()
+        self.setValue(seed)
+        return seed
+
+
 class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
     """Seed (dice, lock), count, steps, sampler, eta and the Generate button."""
 
@@ -284,8 +308,7 @@ class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.seed_edit = QLineEdit("0")
-        self.seed_edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{1,19}")))
+        self.seed_edit = SeedBox()
         self.dice = QToolButton()
         self.dice.setIcon(icon("dice"))
         self.dice.clicked.connect(self.roll_seed)
@@ -335,18 +358,13 @@ class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
 
     # ------------------------------------------------------------------ values
     def seed(self) -> int:
-        try:
-            return min(MAX_SEED, int(self.seed_edit.text() or "0"))
-        except ValueError:
-            return 0
+        return self.seed_edit.value()
 
     def set_seed(self, seed: int) -> None:
-        self.seed_edit.setText(str(max(0, min(MAX_SEED, int(seed)))))
+        self.seed_edit.setValue(seed)
 
     def roll_seed(self) -> int:
-        seed = random.SystemRandom().randrange(0, 2**32)  # the range `inkstudio generate` uses
-        self.set_seed(seed)
-        return seed
+        return self.seed_edit.roll()
 
     @property
     def locked(self) -> bool:
@@ -450,15 +468,16 @@ class QueuePanel(RetranslateOnLanguageChange, QGroupBox):
         return items[0].data(Qt.ItemDataRole.UserRole) if items else None
 
     def _job_text(self, job: Any) -> str:
-        if not hasattr(job, "record"):  # another mode's task
+        if job.kind is not JobKind.PAINT:  # another mode's task
             return f"#{job.id}: {self.label_of(job)}"
-        return self.tr("#{0}: {1} × seed {2}").format(job.id, job.count, job.seed)
+        return self.tr("#{0}: {1} × seed {2}").format(job.id, job.request.count, job.request.seed)
 
     def _job_details(self, job: Any) -> str:
-        if not hasattr(job, "record"):
+        if job.kind is not JobKind.PAINT:
             return self.label_of(job)
-        style = {"light": self.tr("light ink"), "dark": self.tr("dark ink")}.get(job.style or "", job.style or "")
-        steps = f"{job.sampler} {job.steps}" if job.record.kind == "diffusion" else ""
+        req = job.request
+        style = {"light": self.tr("light ink"), "dark": self.tr("dark ink")}.get(req.style or "", req.style or "")
+        steps = f"{req.sampler} {req.steps}" if job.record.kind == "diffusion" else ""
         return " · ".join(p for p in (job.record.id, style, steps) if p)
 
     def _on_selection(self) -> None:

@@ -17,9 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from studio.engine.jobs import JobCancel, JobEvent, PaintJob, PaintWorker, TaskJob
-
-_FINAL = ("finished", "cancelled", "error")
+from studio.api import JobEvent, JobKind, ModelRecord, PaintRequest
+from studio.engine.jobs import JobCancel, PaintJob, PaintWorker, TaskJob
 
 
 class JobRunner(QObject):
@@ -49,21 +48,21 @@ class JobRunner(QObject):
         return self._worker.cache
 
     # ------------------------------------------------------------------ queue
-    def submit(self, **params: Any) -> PaintJob:
-        """Queue a job (fields of PaintJob except id); it starts when the worker is free."""
-        job = PaintJob(id=next(self._ids), **params)
+    def submit(self, record: ModelRecord, request: PaintRequest) -> PaintJob:
+        """Queue paintings into the gallery; the job starts when the worker is free."""
+        job = PaintJob(id=next(self._ids), record=record, request=request)
         self._pending.append(job)
         self.queue_changed.emit()
         self._start_next()
         return job
 
-    def submit_task(self, label: str | Callable[[], str], run: Callable[..., Any]) -> TaskJob:
+    def submit_task(self, kind: JobKind, label: str | Callable[[], str], run: Callable[..., Any]) -> TaskJob:
         """Queue another mode's work (see ``studio.engine.jobs.TaskJob``) behind the paintings.
 
         ``label`` may be a callable (``lambda: self.tr("Inpaint")``): the queue and the progress bar
         then re-read it when the language changes (``label_source``).
         """
-        job = TaskJob(id=next(self._ids), label=label() if callable(label) else label, run=run)
+        job = TaskJob(id=next(self._ids), kind=kind, label=label() if callable(label) else label, run=run)
         if callable(label):
             self._labels[job.id] = label
         self._pending.append(job)
@@ -152,7 +151,7 @@ class JobRunner(QObject):
         self._inference.submit(run, job, self._cancel)
 
     def _on_posted(self, ev: JobEvent) -> None:
-        final = ev.kind in _FINAL and self._current is not None and ev.job_id == self._current.id
+        final = ev.final and self._current is not None and ev.job_id == self._current.id
         if final:
             self._current, self._cancel = None, None
             self._labels.pop(ev.job_id, None)

@@ -8,7 +8,7 @@ import time
 from PySide6.QtCore import Qt
 from windowkit import WAIT_MS, make_window, set_job, tiny_bundled, wait_idle  # noqa: F401
 
-from studio.engine.jobs import JobEvent
+from studio.api import JobEvent, JobKind
 
 
 def cancel_at_first_step(window) -> None:  # type: ignore[no-untyped-def]
@@ -73,19 +73,19 @@ def test_progress_says_which_paintings_are_painted_together(qtbot, make_window) 
 
 def test_no_time_estimate_before_the_pace_is_measured(qtbot, make_window) -> None:
     window = make_window()
-    window._on_event(JobEvent("started", 99, total=20, count=4))
+    window._on_event(JobEvent("started", 99, total=20, count=4, job_kind=JobKind.PAINT))
     assert window.eta_label.text() == ""
     time.sleep(0.6)  # the model loads, or the job waited in the queue: none of it is painting pace
-    window._on_event(JobEvent("progress", 99, 1, 20, 0, 4, 0.05))
+    window._on_event(JobEvent("progress", 99, 1, 20, 0, 4, 0.05, job_kind=JobKind.PAINT))
     assert window.eta_label.text() == "", "an estimate before a single step was timed"
     time.sleep(0.6)
-    window._on_event(JobEvent("progress", 99, 2, 20, 0, 4, 0.10))
+    window._on_event(JobEvent("progress", 99, 2, 20, 0, 4, 0.10, job_kind=JobKind.PAINT))
     # 0.05 of the job took ~0.6 s: ~0.9 of it is left, ~11 s
     seconds = int(window.eta_label.text().split()[1])
     assert 8 <= seconds <= 20, window.eta_label.text()
-    window._on_event(JobEvent("finished", 99, done=4, count=4, fraction=1.0))
+    window._on_event(JobEvent("finished", 99, done=4, count=4, fraction=1.0, job_kind=JobKind.PAINT))
     assert window.eta_label.text() == ""
     # the next job starts with no estimate, whatever the last one's pace was
-    window._on_event(JobEvent("started", 100, total=20, count=4))
-    window._on_event(JobEvent("progress", 100, 1, 20, 0, 4, 0.05))
+    window._on_event(JobEvent("started", 100, total=20, count=4, job_kind=JobKind.PAINT))
+    window._on_event(JobEvent("progress", 100, 1, 20, 0, 4, 0.05, job_kind=JobKind.PAINT))
     assert window.eta_label.text() == ""

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from windowkit import WAIT_MS, make_window, record_events, tiny_bundled, wait_idle  # noqa: F401
 
-from studio.engine.walk_tasks import EASINGS, WALK_SAMPLERS, WalkSettings, parse_seeds, total_frames
+from studio.api import WalkRequest, parse_seeds
 
 
 def walk_setup(window, seeds: str = "3, 4", frames: int = 3, steps: int = 2):  # type: ignore[no-untyped-def]
@@ -36,10 +36,9 @@ def cancel_at_first_progress(window, job_of):  # type: ignore[no-untyped-def]
     return on_posted
 
 
-def test_constants_match_the_engine() -> None:
+def test_frame_count_is_the_engines_plan() -> None:
     from studio.engine import walk
 
-    assert WALK_SAMPLERS == walk.DETERMINISTIC_SAMPLERS and EASINGS == walk.EASINGS
     for seeds, frames, loop, style_walk in [
         ((1, 2, 3), 12, True, None),
         ((1, 2, 3), 12, False, None),
@@ -47,9 +46,8 @@ def test_constants_match_the_engine() -> None:
         ((5,), 4, True, ("light", "dark")),
         ((1, 2), 1, False, None),
     ]:
-        s = WalkSettings(seeds=seeds, frames=frames, loop=loop, style_walk=style_walk)
-        keys = 2 if style_walk and len(seeds) == 1 else len(seeds)
-        assert total_frames(s) == walk.frame_count(keys, frames, loop)
+        s = WalkRequest(keyframes=seeds, frames=frames, loop=loop, style_walk=style_walk)
+        assert s.total_frames() == len(walk.walk_plan(s))
     assert parse_seeds("7, 8 9，10") == (7, 8, 9, 10)
 
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from windowkit import WAIT_MS, make_window, record_events, set_job, tiny_bundled, wait_idle  # noqa: F401
 
+from studio.api import JobKind
 from studio.engine.pngmeta import read_png_meta
 from studio.ui.gallery import gallery_dir
 
@@ -326,7 +327,7 @@ def test_unlocked_seed_rolls_for_every_generate(qtbot, make_window) -> None:
     a = window.generate()
     b = window.generate()
     wait_idle(qtbot, window)
-    assert a.seed != b.seed and window.sampling_panel.seed() == b.seed
+    assert a.request.seed != b.request.seed and window.sampling_panel.seed() == b.request.seed
 
 
 def test_closing_while_painting_stops_the_worker_and_leaves_no_partial_files(qtbot, make_window) -> None:
@@ -410,8 +411,8 @@ def test_other_modes_queue_their_work_on_the_same_inference_thread(qtbot, make_w
 
     set_job(window, seed=4, steps=3)
     paint = window.generate()
-    task = window.runner.submit_task("Filmstrip", strip)
-    bad = window.runner.submit_task("Inpaint", broken)
+    task = window.runner.submit_task(JobKind.FILMSTRIP, "Filmstrip", strip)
+    bad = window.runner.submit_task(JobKind.INPAINT, "Inpaint", broken)
     assert window.queue_panel.list.item(0).text() == f"#{task.id}: Filmstrip"
     wait_idle(qtbot, window)
     finals = [(e.job_id, e.kind) for e in events if e.kind in ("finished", "error", "cancelled")]

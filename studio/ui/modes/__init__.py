@@ -2,7 +2,7 @@
 
 A mode module provides ``install(window) -> None``: it builds its page, calls
 ``window.add_mode(page, title)``, may add menu actions, runs its engine work through
-``window.runner.submit_task(label, run)`` and retitles its tab on ``QEvent.LanguageChange``.
+``window.runner.submit_task(kind, label, run)`` and retitles its tab on ``QEvent.LanguageChange``.
 Add one import and one call below per mode.
 """
 

@@ -32,24 +32,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.api import JobKind
 from studio.engine import classroom_tasks as tasks
-from studio.engine.jobs import PaintJob
 from studio.ui.canvas import CanvasView
 from studio.ui.modes.classroom_widgets import ImageRows, ModelChoice, SnrPlot, TaskTracker
-
-MAX_SEED = 2**31 - 1
+from studio.ui.panels import SeedBox
 
 
 def worker_models(window: Any) -> Any:
     """The inference thread's model cache, reached from inside a task (so models load once for all modes)."""
     return window.runner.model_cache
-
-
-def _seed_box(value: int = 0) -> QSpinBox:
-    box = QSpinBox()
-    box.setRange(0, MAX_SEED)
-    box.setValue(value)
-    return box
 
 
 class _TaskView(QWidget):
@@ -112,7 +104,7 @@ class FilmstripView(_TaskView):
         super().__init__(window, parent)
         self.trajectory: Any = None
         self.model = ModelChoice(("diffusion",))
-        self.seed = _seed_box(window.sampling_panel.seed() % (MAX_SEED + 1))
+        self.seed = SeedBox(window.sampling_panel.seed())
         self.steps = QSpinBox()
         self.steps.setRange(1, 1000)
         self.steps.setValue(20)
@@ -178,7 +170,7 @@ class FilmstripView(_TaskView):
             style=self.window_.model_panel.current_style(), sampler=sp.sampler.currentText() or "dpm++",
             eta=float(sp.eta.value()), on_frame=live.append,
         )
-        return self.tracker.submit(lambda: self.tr("Filmstrip"), run)
+        return self.tracker.submit(JobKind.FILMSTRIP, lambda: self.tr("Filmstrip"), run)
 
     def _grow(self, step: int, total: int) -> None:
         """Add the frames made since the last progress event, so the strip grows as the painting forms."""
@@ -396,7 +388,7 @@ class ForwardView(_TaskView):
         self._noise_after = False
         self._pending_of = (id(self.source), record.id)
         run = tasks.forward_task(worker_models(self.window_), record, self.source, seed=0)
-        return self.tracker.submit(lambda: self.tr("Forward process"), run)
+        return self.tracker.submit(JobKind.FORWARD, lambda: self.tr("Forward process"), run)
 
     def show_frames(self, frames: Any) -> None:
         self.frames = frames
@@ -470,7 +462,7 @@ class CompareView(_TaskView):
         self.count = QSpinBox()
         self.count.setRange(1, 16)
         self.count.setValue(4)
-        self.seed = _seed_box(window.sampling_panel.seed() % (MAX_SEED + 1))
+        self.seed = SeedBox(window.sampling_panel.seed())
         self.run_button.clicked.connect(self.run)
         self.gan_label, self.diffusion_label, self.count_label, self.seed_label = QLabel(), QLabel(), QLabel(), QLabel()
         # two rows, so the view fits a laptop's window without scrolling sideways (which cut off the row labels)
@@ -523,7 +515,7 @@ class CompareView(_TaskView):
         self.result_steps = steps
         self.rows.clear()
         self.large.set_image(None)
-        return self.tracker.submit(lambda: self.tr("GAN vs diffusion"), run)
+        return self.tracker.submit(JobKind.COMPARE, lambda: self.tr("GAN vs diffusion"), run)
 
     def row_text(self, row: Any) -> str:
         kind = self.tr("GAN") if row.kind == "gan" else self.tr("Diffusion")
@@ -677,7 +669,7 @@ class PresentationView(QWidget):
         ahead = 0
         if runner.current is not job and job.id in pending:
             ahead = pending.index(job.id) + (1 if runner.current is not None else 0)
-        seed = job.seed
+        seed = job.request.seed
         if ahead > 0:
             self._set_caption(lambda: self.tr("seed {0}: waiting for {1} job(s) ahead…").format(seed, ahead))
         else:
@@ -736,11 +728,10 @@ class PresentationView(QWidget):
             self.bar.hide()
         if not self.isVisible():
             return
-        job = self.window_.runner.current
-        painting_job = isinstance(job, PaintJob)
+        painting_job = ev.job_kind is JobKind.PAINT
         following = self.index >= len(self.history) - 1  # browsing back: previews do not pull the view away
         if ev.kind == "started" and mine and following:
-            seed = self.job.seed
+            seed = self.job.request.seed
             self._set_caption(lambda: self.tr("painting seed {0}… the first step is on its way").format(seed))
         elif ev.kind == "progress" and painting_job and following and ev.step < ev.total:
             if mine and ev.total:

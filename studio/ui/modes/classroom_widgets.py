@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidget
 
+from studio.api import JobKind
 from studio.ui.images import to_qimage
 
 
@@ -264,8 +265,8 @@ class TaskTracker(QObject):
     def running(self) -> bool:
         return self.job_id is not None
 
-    def submit(self, label: str | Callable[[], str], run: Callable[..., Any]) -> Any:
-        job = self.runner.submit_task(label, run)
+    def submit(self, kind: JobKind, label: str | Callable[[], str], run: Callable[..., Any]) -> Any:
+        job = self.runner.submit_task(kind, label, run)
         self.job_id = job.id
         self.running_changed.emit(True)
         return job

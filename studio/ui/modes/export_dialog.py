@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +33,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from studio.api import DEFAULT_NAME, DEFAULT_SAMPLER, FRAMES, ExportOptions, JobEvent, JobKind, PaintRequest, SeriesRequest
 from studio.config import paths
-from studio.engine.jobs import JobEvent
-from studio.engine.series_tasks import Located, Repainted, SeriesDone, SeriesSettings, locate_for_png, repaint_task, series_task
+from studio.engine.series_tasks import Located, Repainted, SeriesDone, locate_for_png, repaint_task, series_task
 from studio.engine.walk_tasks import LatestFrame
 from studio.ui.images import to_qimage
 from studio.ui.modes.walk import worker_cache
+from studio.ui.panels import SeedBox
 
 PREFS_NAME = "export.json"
-DEFAULT_NAME = "{model}-{style}-{seed}"
-FRAMINGS = (None, "paper", "scroll")
+FRAMINGS = (None, *FRAMES)
 
 
 def prefs_path() -> Path:
@@ -81,8 +80,7 @@ class ExportSeriesDialog(QDialog):
         self.previews = LatestFrame()
         self.count = QSpinBox()
         self.count.setRange(1, 999)
-        self.seed_edit = QLineEdit()
-        self.seed_edit.setValidator(window.sampling_panel.seed_edit.validator())
+        self.seed_edit = SeedBox()
         self.random_seed = QCheckBox()
         self.random_seed.toggled.connect(lambda on: self.seed_edit.setEnabled(not on))
         self.name_edit = QLineEdit()
@@ -158,7 +156,7 @@ class ExportSeriesDialog(QDialog):
             return value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else default
 
         self.count.setValue(max(1, min(999, get("count", int, 8))))
-        self.seed_edit.setText(str(get("seed", int, self.win.sampling_panel.seed())))
+        self.seed_edit.setValue(get("seed", int, self.win.sampling_panel.seed()))
         self.random_seed.setChecked(get("random_seed", bool, False))
         self.name_edit.setText(get("name", str, DEFAULT_NAME) or DEFAULT_NAME)
         base = self.win.settings.output_dir or str(Path.home())
@@ -184,10 +182,7 @@ class ExportSeriesDialog(QDialog):
         }
 
     def seed_value(self) -> int:
-        try:
-            return max(0, min(2**63 - 1, int(self.seed_edit.text() or "0")))
-        except ValueError:
-            return 0
+        return self.seed_edit.value()
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -221,29 +216,28 @@ class ExportSeriesDialog(QDialog):
             self.set_status(self.tr("Choose a folder to export into."), error=True)
             return None
         if p["random_seed"]:
-            p["seed"] = random.SystemRandom().randrange(0, 2**32)
-            self.seed_edit.setText(str(p["seed"]))
+            p["seed"] = self.seed_edit.roll()
         save_prefs(p)
         sp = self.win.sampling_panel
-        settings = SeriesSettings(
+        settings = SeriesRequest(
             folder=str(Path(p["folder"]).expanduser()),
-            seed=p["seed"],
-            count=p["count"],
-            style=self.win.model_panel.current_style(),
-            sampler=sp.sampler.currentText() or "dpm++",
-            steps=sp.steps.value(),
-            eta=float(sp.eta.value()),
-            name=p["name"],
-            upscale=p["upscale"],
-            frame=p["frame"],
-            seal=p["seal"],
-            sheet=p["sheet"],
+            paint=PaintRequest(
+                seed=p["seed"],
+                count=p["count"],
+                style=self.win.model_panel.current_style(),
+                sampler=sp.sampler.currentText() or DEFAULT_SAMPLER,
+                steps=sp.steps.value(),
+                eta=float(sp.eta.value()),
+            ),
+            options=ExportOptions(name=p["name"], upscale=p["upscale"], frame=p["frame"], seal=p["seal"], sheet=p["sheet"]),
         )
         self.finished_series, self.written = None, 0
         self.previews.take()
         self.open_button.hide()
+        count = settings.paint.count
         self.job = self.win.runner.submit_task(
-            lambda: self.tr("Export {0} paintings").format(settings.count),
+            JobKind.SERIES,
+            lambda: self.tr("Export {0} paintings").format(count),
             series_task(worker_cache(self.win), record, settings, self.previews),
         )
         self.progress.setValue(0)
@@ -451,7 +445,7 @@ class SeriesActions(QObject):
                 return
             self._repaint_source = path
             self.repaint_job = self.win.runner.submit_task(
-                lambda: self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.win), result, path)
+                JobKind.REPAINT, lambda: self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.win), result, path)
             )
 
         self.win.runner.run_io(lambda: locate_for_png(path, known), located)

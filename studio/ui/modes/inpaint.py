@@ -43,21 +43,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.inpaint_task import (
-    DEFAULT_JUMPS,
-    DEFAULT_STEPS,
-    Candidate,
-    InpaintOutbox,
-    InpaintParams,
-    make_inpaint_run,
-    methods_for,
-)
-from studio.engine.jobs import JobEvent
+from studio.api import DEFAULT_INPAINT_STEPS, DEFAULT_JUMPS, InpaintRequest, JobEvent, JobKind, methods_for, random_seed
+from studio.engine.inpaint_task import Candidate, InpaintOutbox, make_inpaint_run
 from studio.errors import StudioError
 from studio.ui.gallery import gallery_dir, make_thumbnail
 from studio.ui.images import thumbnail_icon
 from studio.ui.modes.maskcanvas import MaskCanvas, mask_to_array
-from studio.ui.panels import icon
+from studio.ui.panels import SeedBox, icon
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")
 THUMB = 72
@@ -266,9 +258,7 @@ class InpaintPage(QWidget):
         self.steps.setRange(1, 1000)
         self.jumps = QSpinBox()
         self.jumps.setRange(1, 20)
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
-        self.seed.setValue(int(time.time()) % 100000)
+        self.seed = SeedBox(random_seed())
         self.dice = QToolButton()
         self.dice.setIcon(icon("dice"))
         self.dice.clicked.connect(self.roll_seed)
@@ -616,16 +606,14 @@ class InpaintPage(QWidget):
     def _on_method(self, method: str) -> None:
         if not method:
             return
-        self.steps.setValue(DEFAULT_STEPS.get(method, 20))
-        jumps = DEFAULT_JUMPS.get(method, 0)
+        self.steps.setValue(DEFAULT_INPAINT_STEPS.get(method, 20))
+        jumps = DEFAULT_JUMPS.get(method)  # None: the method has no resampling passes
         self.jumps.setEnabled(bool(jumps))
         if jumps:
             self.jumps.setValue(jumps)
 
     def roll_seed(self) -> None:
-        import random
-
-        self.seed.setValue(random.randrange(0, 2**31 - 1))
+        self.seed.roll()
 
     def _update_enabled(self) -> None:
         has = self.canvas.has_image()
@@ -663,7 +651,7 @@ class InpaintPage(QWidget):
             self.show_message(lambda: self.tr("The mask is empty: paint over what should be repainted first."), "error")
             return None
         method = self.method.currentText() or None
-        params = InpaintParams(
+        params = InpaintRequest(
             seed=self.seed.value(),
             count=self.count.value(),
             method=method,
@@ -676,7 +664,7 @@ class InpaintPage(QWidget):
         run = make_inpaint_run(runner.model_cache, record, self.painting, mask, params, outbox, name=self.painting_name)
         self._outbox = outbox
         self._set_candidates([])
-        job = runner.submit_task(lambda: self.tr("Inpaint"), run)
+        job = runner.submit_task(JobKind.INPAINT, lambda: self.tr("Inpaint"), run)
         self.job_id = job.id
         self.progress.setValue(0)
         waiting = runner.current is not job
@@ -804,7 +792,7 @@ class InpaintPage(QWidget):
     def _file_name(c: Candidate, *, stamped: bool = True) -> str:
         """``model-style-seed-inpaint.png`` from the candidate's own settings (what its PNG records);
         in the gallery prefixed with the time, as paintings are, so the folder sorts by when they were made."""
-        from studio.engine.paint import file_name  # the engine is loaded by now: a candidate was painted
+        from studio.api import file_name
 
         name = file_name("{model}-{style}-{seed}-inpaint", c.meta)
         if not stamped:

@@ -39,21 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.engine.jobs import JobEvent
-from studio.engine.walk_tasks import (
-    EASINGS,
-    WALK_SAMPLERS,
-    LatestFrame,
-    RenderedWalk,
-    WalkSettings,
-    check_animation_target,
-    export_task,
-    is_seed,
-    parse_seeds,
-    render_task,
-    seed_tokens,
-    total_frames,
-)
+from studio.api import EASINGS, WALK_SAMPLERS, JobEvent, JobKind, WalkRequest, is_seed, parse_seeds, seed_tokens
+from studio.engine.walk_tasks import LatestFrame, RenderedWalk, check_animation_target, export_task, render_task
 from studio.errors import StudioError
 from studio.ui.canvas import CanvasView
 from studio.ui.gallery import META_ROLE, PATH_ROLE
@@ -302,11 +289,11 @@ class WalkPage(QWidget):
         self.retranslate_style_walk()
         self._update_count()
 
-    def walk_settings(self) -> WalkSettings:
+    def walk_settings(self) -> WalkRequest:
         """The walk the controls describe (StudioError for seeds that are not seeds)."""
         style_walk = self._style_pair if self.style_walk_check.isChecked() and self._style_pair else None
-        return WalkSettings(
-            seeds=parse_seeds(self.seeds_edit.text()),
+        return WalkRequest(
+            keyframes=parse_seeds(self.seeds_edit.text()),
             frames=self.frames_spin.value(),
             loop=self.loop_check.isChecked(),
             easing=self.easing_combo.currentData(),
@@ -318,7 +305,7 @@ class WalkPage(QWidget):
 
     def _update_count(self, *_args: Any) -> None:
         try:
-            n = total_frames(self.walk_settings())
+            n = self.walk_settings().total_frames()
         except StudioError:
             n = 0
         if n:
@@ -346,7 +333,7 @@ class WalkPage(QWidget):
             return None
         try:
             settings = self.walk_settings()
-            if not total_frames(settings):
+            if not settings.total_frames():
                 self.show_message(lambda: self.tr("Give two seeds or more (or one with the style walk)."), error=True)
                 return None
             run = render_task(worker_cache(self.win), record, settings, self.previews)
@@ -356,8 +343,8 @@ class WalkPage(QWidget):
         self.hide_message()
         self.previews.take()
         self.previews_shown = 0
-        self._render_frames = n = total_frames(settings)
-        self.render_job = self.win.runner.submit_task(lambda: self.tr("Walk of {0} frames").format(n), run)
+        self._render_frames = n = settings.total_frames()
+        self.render_job = self.win.runner.submit_task(JobKind.WALK, lambda: self.tr("Walk of {0} frames").format(n), run)
         self.progress.setValue(0)
         if self.win.runner.current is not self.render_job:
             self._set_progress(lambda: self.tr("Waiting for the painter…"))
@@ -569,7 +556,7 @@ class WalkPage(QWidget):
                 return
             self.hide_message()
             run = export_task(frames, out, fps=fps, upscale=upscale, meta=meta)
-            self.export_job = self.win.runner.submit_task(lambda: self.tr("Export {0}").format(out.name), run)
+            self.export_job = self.win.runner.submit_task(JobKind.ANIMATION, lambda: self.tr("Export {0}").format(out.name), run)
             self.win.settings.output_dir = str(out.parent)
             self._update_buttons()
 
