@@ -44,3 +44,13 @@ def user_config_dir() -> Path:
 
 def user_models_dir() -> Path:
     return user_data_dir() / "models"
+
+
+def gallery_dir() -> Path:
+    """Where the window keeps every painting it makes (saved the moment it is made)."""
+    return user_data_dir() / "gallery"
+
+
+def thumbnails_dir() -> Path:
+    """Model thumbnails: a model's first painting here, for the model panel."""
+    return user_data_dir() / "thumbnails"

@@ -36,7 +36,7 @@ from studio.errors import StudioError
 from studio.ui import i18n
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import ModelCardDialog
-from studio.ui.gallery import GalleryPanel, GalleryView, gallery_dir, make_thumbnail, move_to_trash, scan_gallery
+from studio.ui.gallery import GalleryPanel, GalleryView, make_thumbnail, move_to_trash, scan_gallery
 from studio.ui.modes import install_modes
 from studio.ui.panels import ModelPanel, QueuePanel, SamplingPanel, icon
 from studio.ui.runner import JobRunner
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.languages = languages or i18n.Languages()
-        self.runner = JobRunner(gallery_dir(), device=device, parent=self)
+        self.runner = JobRunner(paths.gallery_dir(), device=device, parent=self)
         self.runner.event.connect(self._on_event)
         self.runner.queue_changed.connect(self._on_queue_changed)
         self.runner.busy_changed.connect(self._on_busy)
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ construction
     def _build_widgets(self) -> None:
-        self.model_panel = ModelPanel(gallery_dir().parent / "thumbnails")
+        self.model_panel = ModelPanel(paths.thumbnails_dir())
         self.model_panel.model_changed.connect(self._on_model_changed)
         self.model_panel.style_changed.connect(self._remember_style)
         self.model_panel.card_requested.connect(self.show_model_card)
@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         self.catalog_loaded.emit()
 
     def _load_gallery(self) -> None:
-        self.runner.run_io(lambda: scan_gallery(gallery_dir()), self._on_gallery)
+        self.runner.run_io(lambda: scan_gallery(paths.gallery_dir()), self._on_gallery)
 
     def _on_gallery(self, result: Any, error: str | None) -> None:
         if error is None:
@@ -457,7 +457,7 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def show_gallery_folder(self) -> None:
-        folder = gallery_dir()
+        folder = paths.gallery_dir()
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 

@@ -44,9 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from studio.api import DEFAULT_INPAINT_STEPS, DEFAULT_JUMPS, InpaintRequest, JobEvent, JobKind, methods_for, random_seed
+from studio.config import paths
 from studio.engine.inpaint_task import Candidate, InpaintOutbox, make_inpaint_run
 from studio.errors import StudioError
-from studio.ui.gallery import gallery_dir, make_thumbnail
+from studio.ui.gallery import make_thumbnail
 from studio.ui.images import thumbnail_icon
 from studio.ui.modes.maskcanvas import MaskCanvas, mask_to_array
 from studio.ui.panels import SeedBox, icon
@@ -417,7 +418,7 @@ class InpaintPage(QWidget):
     def open_dialog(self) -> None:
         pattern = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a painting to inpaint"), str(gallery_dir()), self.tr("Images ({0})").format(pattern)
+            self, self.tr("Open a painting to inpaint"), str(paths.gallery_dir()), self.tr("Images ({0})").format(pattern)
         )
         if path:
             self.open_path(Path(path))
@@ -804,7 +805,7 @@ class InpaintPage(QWidget):
         c = self.chosen()
         if c is None:
             return None
-        folder = gallery_dir()
+        folder = paths.gallery_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QWidget
 
 from studio.ui.images import to_qimage
 
-TOOLS = ("brush", "eraser", "rect", "lasso")
 OVERLAY = QColor(196, 48, 36, 120)  # seal vermilion, translucent
 
 
@@ -52,7 +51,6 @@ def overlay_from_mask(arr: np.ndarray, color: QColor = OVERLAY) -> QImage:
 class MaskCanvas(QWidget):
     edited = Signal(object, object, str)  # mask before, mask after (QImage), tool name
     size_changed = Signal(int)
-    hover_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
