@@ -117,6 +117,23 @@ def _progress_bar(total: int, desc: str):  # type: ignore[no-untyped-def]
     return tqdm(total=total, desc=desc, unit="step", file=sys.stderr, dynamic_ncols=True, leave=True)
 
 
+class _StepBar:
+    """A progress bar fed ``report(step, total)`` by a ``studio.work`` operation; made at its first report."""
+
+    def __init__(self, desc: str) -> None:
+        self.desc = desc
+        self.bar = None
+
+    def report(self, step: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = _progress_bar(total, self.desc)
+        self.bar.update(max(0, step - self.bar.n))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 _created_dirs: list[Path] = []  # output folders this command made: removed again if it fails before filling them
 
 
@@ -187,7 +204,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from studio.api import DEFAULT_BATCH, ExportOptions, PaintRequest, random_seed
     from studio.engine.device import choose_device
-    from studio.engine.export import export_series, locate_model, read_settings, reproduction_request
+    from studio.engine.export import locate_model, read_settings, reproduction_request
     from studio.models.loaders import load_checkpoint
 
     options = ExportOptions(name=args.name, upscale=args.upscale, frame=args.frame, seal=args.seal, sheet=args.sheet,
@@ -216,23 +233,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
             seed=seed, count=args.count, style=args.style, sampler=args.sampler, steps=args.steps, eta=args.eta,
             size=args.size, batch_size=args.batch or DEFAULT_BATCH,
         )
-    if model.styles and req.style is not None:
-        model.labels_for(req.style, 1)  # validate before any work
-    from studio.engine.upscale import size_plan
+    from studio.work import series
 
-    size_plan(model, req.size or record.resolution)  # a size it cannot paint is refused before any work
-    diffusion = model.kind == "diffusion"
-    per_image = req.steps if diffusion else 1
-    bar = _progress_bar(req.count * per_image, f"{record.id} {device.label}")
-    last = [0]
-
-    def on_progress(p) -> None:  # type: ignore[no-untyped-def]
-        done = p.done * per_image + p.step * p.batch_len
-        bar.update(max(0, done - last[0]))
-        last[0] = max(last[0], done)
-
+    bar = _StepBar(f"{record.id} {device.label}")  # appears at the first step: a refused style or size shows no bar
     try:
-        result = export_series(model, record, req, out, options, on_progress=on_progress)
+        result = series.run(model, record, api.SeriesRequest(str(out), req, options), bar.report)
     finally:
         bar.close()
     print(f"wrote {len(result.files)} painting(s) to {out} ({seeds_text(req.seed, req.count)}), {result.manifest.name}"

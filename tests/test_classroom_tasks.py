@@ -8,10 +8,10 @@ import numpy as np
 from PIL import Image
 
 from studio.engine.cache import ModelCache
-from studio.engine.classroom_tasks import forward_task, forward_timesteps
 from studio.engine.device import choose_device
-from studio.engine.jobs import JobCancel
 from studio.models.catalog import resolve
+from studio.work.classroom import forward_task, forward_timesteps
+from studio.work.jobs import JobCancel
 
 
 def test_forward_timesteps_cover_zero_to_T() -> None:

@@ -106,6 +106,7 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
     from studio.api import DEFAULT_BATCH, DEFAULT_SAMPLER, InpaintRequest, random_seed
     from studio.engine.inpaint import inpaint, load_source, progress_steps
     from studio.engine.pngmeta import save_png
+    from studio.work import style_for
 
     # cheap checks first: unreadable inputs or an unwritable folder should not wait for a model to load
     source = load_source(args.image, args.mask, downscale=args.downscale)
@@ -135,8 +136,7 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
         feather=args.feather,
         batch_size=args.batch or DEFAULT_BATCH,
     ).resolved(model.kind)
-    if model.styles and args.style is not None:
-        model.labels_for(args.style, 1)  # validate before any work
+    style_for(model, args.style)  # the studio's style rule, before any work
     for line in source.notices:
         notice(line)
     if req.method == "invert" and (args.jumps is not None or args.jump_length is not None):

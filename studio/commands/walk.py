@@ -117,10 +117,12 @@ def _resolve_pair(names: tuple[str, str]):  # type: ignore[no-untyped-def]
 
 @cli.command("walk")
 def cmd_walk(args: argparse.Namespace) -> int:
+    from studio.api import WalkRequest
     from studio.engine.animation import check_output, export_animation
     from studio.engine.device import choose_device
-    from studio.engine.walk import WalkRequest, frame_count, load_keyframe, render_walk
+    from studio.engine.walk import load_keyframe
     from studio.models.loaders import load_checkpoint
+    from studio.work import walk
 
     out = Path(args.out).expanduser()
     kind = check_output(out)  # before any painting: bad suffix, unwritable folder, no video backend
@@ -155,21 +157,10 @@ def cmd_walk(args: argparse.Namespace) -> int:
         steps=args.steps,
         batch_size=args.batch,
     )
-    n_keys = max(2, len(keys))  # one seed with a style walk: (seed, first style) -> (seed, second style)
-    total_frames = frame_count(n_keys, args.frames, args.loop)
-    diffusion = model.kind == "diffusion"
-    per_frame = args.steps if diffusion else 1
-    bar = cli._progress_bar(total_frames * per_frame, f"walk {record.id} {device.label}")
-    last = [0]
-
-    def on_progress(p) -> None:  # type: ignore[no-untyped-def]
-        done = p.done * per_frame + p.step * p.batch_len
-        bar.update(max(0, done - last[0]))
-        last[0] = max(last[0], done)
-
+    bar = cli._StepBar(f"walk {record.id} {device.label}")
     # SIGTERM unwinds like Ctrl-C for every command (studio.cli), so a killed export leaves no file
     try:
-        result = render_walk(model, req, pair=pair, on_progress=on_progress)
+        result = walk.run(model, record, req, bar.report, pair=pair)
     finally:
         bar.close()
     meta = {"model": record.id, "fps": args.fps, "upscale": args.upscale, **result.meta}

@@ -46,7 +46,7 @@ def model_thumbnail_file(record: Any, thumbs_dir: Path) -> Path | None:
         for candidate in (stem.with_name(stem.name + suffix), path / f"thumbnail{suffix}" if path.is_dir() else None):
             if candidate is not None and candidate.is_file():
                 return candidate
-    from studio.engine.jobs import thumbnail_path
+    from studio.work.jobs import thumbnail_path
 
     cached = thumbnail_path(thumbs_dir, record)
     return cached if cached.is_file() else None

@@ -1,6 +1,6 @@
 """The job runner: a queue of painting jobs, ONE inference thread, events back on the GUI thread.
 
-The worker (``studio.engine.jobs.PaintWorker``) knows nothing about Qt; it calls ``emit`` with a
+The worker (``studio.work.jobs.PaintWorker``) knows nothing about Qt; it calls ``emit`` with a
 frozen :class:`JobEvent`. Here that call becomes a queued Qt signal, so every slot connected to
 ``JobRunner.event`` runs on the GUI thread. A second small thread does file and checkpoint
 inspection so opening a model never waits behind a painting.
@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 from studio.api import JobEvent, JobKind, ModelRecord, PaintRequest
-from studio.engine.jobs import JobCancel, PaintJob, PaintWorker, TaskJob
+from studio.work.jobs import JobCancel, PaintJob, PaintWorker, TaskJob
 
 
 class JobRunner(QObject):
@@ -57,7 +57,7 @@ class JobRunner(QObject):
         return job
 
     def submit_task(self, kind: JobKind, label: str | Callable[[], str], run: Callable[..., Any]) -> TaskJob:
-        """Queue another mode's work (see ``studio.engine.jobs.TaskJob``) behind the paintings.
+        """Queue another mode's work (see ``studio.work.jobs.TaskJob``) behind the paintings.
 
         ``label`` may be a callable (``lambda: self.tr("Inpaint")``): the queue and the progress bar
         then re-read it when the language changes (``label_source``).
@@ -118,7 +118,7 @@ class JobRunner(QObject):
             return
 
         def task() -> None:
-            from studio.engine.jobs import describe_error
+            from studio.work.jobs import describe_error
 
             try:
                 result = fn()

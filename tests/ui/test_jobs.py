@@ -7,8 +7,8 @@ import sys
 
 from PIL import Image
 
-from studio.engine.jobs import GRID_TILE, JobCancel, describe_error, preview_grid
 from studio.errors import Cancelled, CheckpointError
+from studio.work.jobs import GRID_TILE, JobCancel, describe_error, preview_grid
 
 
 def test_errors_become_one_readable_line() -> None:
@@ -45,7 +45,7 @@ def test_cancel_token_interface() -> None:
 
 def test_the_window_modules_do_not_import_torch() -> None:
     code = (
-        "import sys; import studio.ui.main_window, studio.ui.runner, studio.engine.jobs, studio.app\n"
+        "import sys; import studio.ui.main_window, studio.ui.runner, studio.work.jobs, studio.app\n"
         "print('torch' in sys.modules, 'diffusers' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -3,7 +3,7 @@
 Three views in one tab — the denoising filmstrip (x_t and the predicted painting every k steps),
 the forward process (a painting noised at t with the schedule's log-SNR curve) and a GAN beside a
 diffusion model (same seeds, wall times) — plus a full-screen, keyboard-driven presentation view
-(View → Presentation, F5). Engine work runs as TaskJobs from ``studio.engine.classroom_tasks``.
+(View → Presentation, F5). Engine work runs as TaskJobs from ``studio.work.classroom``.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from studio.api import JobKind
-from studio.engine import classroom_tasks as tasks
 from studio.ui.canvas import CanvasView
 from studio.ui.modes.classroom_widgets import ImageRows, ModelChoice, SnrPlot, TaskTracker
 from studio.ui.panels import SeedBox
+from studio.work import classroom as tasks
 
 
 def worker_models(window: Any) -> Any:

@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
 
 from studio.api import DEFAULT_NAME, DEFAULT_SAMPLER, FRAMES, ExportOptions, JobEvent, JobKind, PaintRequest, SeriesRequest
 from studio.config import paths
-from studio.engine.series_tasks import Located, Repainted, SeriesDone, locate_for_png, repaint_task, series_task
-from studio.engine.walk_tasks import LatestFrame
 from studio.ui.images import to_qimage
 from studio.ui.modes.walk import worker_cache
 from studio.ui.panels import SeedBox
+from studio.work.series import Located, Repainted, SeriesDone, locate_for_png, repaint_task, series_task
+from studio.work.walk import LatestFrame
 
 PREFS_NAME = "export.json"
 FRAMINGS = (None, *FRAMES)

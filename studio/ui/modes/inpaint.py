@@ -2,7 +2,7 @@
 
 Open a painting (File dialog, drop it on the tab, or pick one from the gallery), paint the mask
 (B brush, E eraser, R rectangle, L lasso, [ ] size, Ctrl+Z / Ctrl+Shift+Z), press Inpaint: the
-candidates are made on the inference thread (``studio.engine.inpaint_task``) and appear in a strip;
+candidates are made on the inference thread (``studio.work.inpaint``) and appear in a strip;
 pick one (Space or the Before/After button compares it with the original) and Keep it.
 """
 
@@ -45,12 +45,12 @@ from PySide6.QtWidgets import (
 
 from studio.api import DEFAULT_INPAINT_STEPS, DEFAULT_JUMPS, InpaintRequest, JobEvent, JobKind, methods_for, random_seed
 from studio.config import paths
-from studio.engine.inpaint_task import Candidate, InpaintOutbox, make_inpaint_run
 from studio.errors import StudioError
 from studio.ui.gallery import make_thumbnail
 from studio.ui.images import thumbnail_icon
 from studio.ui.modes.maskcanvas import MaskCanvas, mask_to_array
 from studio.ui.panels import SeedBox, icon
+from studio.work.inpaint import Candidate, InpaintOutbox, make_inpaint_run
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")
 THUMB = 72

@@ -1,7 +1,7 @@
 """The Walk tab: a latent-walk animation through seeds (or from light to dark ink), played in the window.
 
 Keyframes are seeds, typed or picked from the gallery (a painting's seed). Render paints every
-frame on the inference thread (``studio.engine.walk_tasks.render_task``) with live frame previews;
+frame on the inference thread (``studio.work.walk.render_task``) with live frame previews;
 the result plays in a loop here (Space plays/pauses, the slider scrubs) with its smoothness
 figure, and Export… writes it as GIF, MP4, WebP or a folder of PNG frames.
 """
@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
 )
 
 from studio.api import EASINGS, WALK_SAMPLERS, JobEvent, JobKind, WalkRequest, is_seed, parse_seeds, seed_tokens
-from studio.engine.walk_tasks import LatestFrame, RenderedWalk, check_animation_target, export_task, render_task
 from studio.errors import StudioError
 from studio.ui.canvas import CanvasView
 from studio.ui.gallery import META_ROLE, PATH_ROLE
+from studio.work.walk import LatestFrame, RenderedWalk, check_animation_target, export_task, render_task
 
 PICK_THUMB = 48
 EXPORT_SUFFIXES = (".gif", ".mp4", ".webp")

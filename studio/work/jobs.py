@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from PIL import Image
 
-from studio.api import DEFAULT_NAME, ModelRecord, PaintRequest
+from studio.api import DEFAULT_NAME, ModelRecord, PaintRequest, file_name
 from studio.api import JobEvent as JobEvent
 from studio.api import JobKind as JobKind
 from studio.engine.cancel import CancelToken
@@ -199,17 +199,15 @@ class PaintWorker:
             emit(JobEvent("error", job.id, message=describe_error(exc), memory_bytes=self.memory_bytes()))
 
     def _run(self, job: PaintJob, cancel: Any, emit: Emit) -> None:
-        from studio.engine.paint import file_name, paint_series
         from studio.engine.pngmeta import save_png
         from studio.engine.sampling import to_pil
+        from studio.work import paint
 
         cache, device = self._engine()
         cancel.raise_if_set()
         model = cache.get(job.record, device)
         cancel.raise_if_set()
         req = job.request
-        style = req.style if req.style in model.styles else None
-        req = replace(req, style=style)
         emit(
             JobEvent("started", job.id, total=req.steps, count=req.count, message=device.label, memory_bytes=self.memory_bytes())
         )
@@ -256,7 +254,7 @@ class PaintWorker:
                 JobEvent("painting", job.id, done=p.index + 1, count=req.count, image=p.image, meta=dict(p.meta), path=str(path))
             )
 
-        paint_series(model, job.record, req, cancel=cancel, on_progress=on_progress, on_painting=on_painting)
+        paint.run(model, job.record, req, cancel=cancel, on_progress=on_progress, on_painting=on_painting)
         emit(JobEvent("finished", job.id, done=req.count, count=req.count, fraction=1.0, memory_bytes=self.memory_bytes()))
 
     def _remember_thumbnail(self, record: Any, image: Image.Image) -> None:

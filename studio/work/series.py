@@ -1,7 +1,9 @@
-"""The window's series export and reproduce-from-PNG work, as tasks for the inference thread.
+"""A numbered series into a folder (``inkstudio generate --out``, File → Export series…) and
+repainting from a PNG.
 
-Qt-free and cheap to import: torch and the painting engine are imported inside the functions,
-which run on the worker (``run``) or the file thread (``locate_for_png``). Results are plain
+``run`` is the one series both faces paint; ``series_task`` wraps it for the window's inference
+thread. Qt-free and cheap to import: torch and the painting engine are imported inside the
+functions, which run on the worker or the file thread (``locate_for_png``). Results are plain
 values and PIL images.
 """
 
@@ -15,8 +17,9 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from studio.api import PaintRequest, SeriesRequest
-from studio.engine.walk_tasks import LatestFrame
+from studio.api import SeriesRequest
+from studio.work import StepCount, steps_per_item, style_for
+from studio.work.walk import LatestFrame
 
 Run = Callable[[Callable[..., None], Any, Any], Any]
 
@@ -29,36 +32,54 @@ class SeriesDone:
     sheet: str | None
 
 
+def run(
+    model: Any,
+    record: Any,
+    request: SeriesRequest,
+    report: Callable[[int, int], None],
+    cancel: Any = None,
+    on_file: Callable[[Any, int, int], None] | None = None,
+) -> Any:
+    """Paint and write ``request``'s series with a loaded ``model``; returns the engine's ExportResult.
+
+    The style follows ``style_for``; a size the model cannot paint is refused before any work.
+    ``report(step, total)`` counts denoising steps over the whole series; ``on_file(item, step,
+    total)`` sees each written painting (``studio.engine.export.ExportedPainting``).
+    """
+    from studio.engine.export import export_series
+    from studio.engine.upscale import size_plan
+
+    req = replace(request.paint, style=style_for(model, request.paint.style))
+    size_plan(model, req.size or record.resolution)  # a size it cannot paint is refused before any work
+    count = StepCount(req.count, steps_per_item(model, req.steps))
+
+    def on_progress(p: Any) -> None:
+        report(count.batch(p.done, p.step, p.batch_len), count.total)
+
+    def file_done(item: Any) -> None:
+        if on_file is not None:
+            on_file(item, count.item(item.painting.index), count.total)
+
+    return export_series(model, record, req, request.folder, request.options, cancel=cancel, on_progress=on_progress,
+                         on_file=file_done)
+
+
 def series_task(get_cache: Callable[[], Any], record: Any, request: SeriesRequest, previews: LatestFrame | None = None) -> Run:
     """A task running ``export_series``: progress per denoising step; each written painting is a
     preview (in ``previews`` when given, else as the report's image)."""
 
-    def run(report: Callable[..., None], cancel: Any, device: Any) -> SeriesDone:
-        from studio.engine.export import export_series
-
+    def task(report: Callable[..., None], cancel: Any, device: Any) -> SeriesDone:
         model = get_cache().get(record, device)
         cancel.raise_if_set()
-        diffusion = model.kind == "diffusion"
-        req = request.paint
-        style = req.style if req.style in model.styles else None
-        req = replace(req, style=style) if diffusion else PaintRequest(seed=req.seed, count=req.count, style=style)
-        per = req.steps if diffusion else 1
-        total = req.count * per
 
-        def on_progress(p: Any) -> None:
-            report(min(total, p.done * per + p.step * p.batch_len), total)
-
-        def on_file(item: Any) -> None:
-            done = min(total, (item.painting.index + 1) * per)
+        def on_file(item: Any, done: int, total: int) -> None:
             if previews is not None:
                 previews.put(item.painting.index, item.image)
                 report(done, total, message=item.path.name)
             else:
                 report(done, total, image=item.image, message=item.path.name)
 
-        result = export_series(
-            model, record, req, request.folder, request.options, cancel=cancel, on_progress=on_progress, on_file=on_file
-        )
+        result = run(model, record, request, report, cancel, on_file)
         return SeriesDone(
             folder=str(Path(request.folder)),
             files=[str(f) for f in result.files],
@@ -66,7 +87,7 @@ def series_task(get_cache: Callable[[], Any], record: Any, request: SeriesReques
             sheet=str(result.sheet) if result.sheet else None,
         )
 
-    return run
+    return task
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The window's Inpaint job, free of Qt and of torch at import time.
 
 ``make_inpaint_run`` builds the ``run(report, cancel, device)`` closure a TaskJob runs on the
-inference thread (see ``studio.engine.jobs.TaskJob``). The engine (torch) is imported inside it,
+inference thread (see ``studio.work.jobs.TaskJob``). The engine (torch) is imported inside it,
 on that thread. Candidates, notices and the latest preview go into an :class:`InpaintOutbox` the
 window reads when progress events arrive, so finished candidates are visible before the job ends
 (and survive a cancel).
@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from studio.api import DEFAULT_BATCH, InpaintRequest
+from studio.work import style_for
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,7 @@ def make_inpaint_run(
             outbox.add_notice(n)
         model = cache_of().get(record, device)
         cancel.raise_if_set()
-        style = request.style if request.style in model.styles else None
-        req = replace(request, style=style).resolved(model.kind)
+        req = replace(request, style=style_for(model, request.style)).resolved(model.kind)
         batches = math.ceil(req.count / DEFAULT_BATCH)
         per_batch = [0]
         last = [0.0]

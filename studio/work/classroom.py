@@ -1,6 +1,6 @@
 """The classroom mode's work for the window's inference thread, as ``TaskJob`` run functions.
 
-Each ``*_task`` returns ``run(report, cancel, device)`` (see ``studio.engine.jobs.TaskJob``) whose
+Each ``*_task`` returns ``run(report, cancel, device)`` (see ``studio.work.jobs.TaskJob``) whose
 result holds PIL images and plain values only. Importing this module is cheap: torch and the
 classroom engine are imported inside the run functions, on the worker thread.
 
@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
+
+from studio.work import style_for
 
 Run = Callable[[Any, Any, Any], Any]
 Models = Callable[[], Any]
@@ -43,7 +45,7 @@ def filmstrip_task(
         frame_steps(steps, every)  # a bad --every fails before the model loads
         model = _load(models, record, device, cancel)
         return denoising_trajectory(
-            model, seed, style=style if style in model.styles else None, sampler=sampler, steps=steps, eta=eta,
+            model, seed, style=style_for(model, style), sampler=sampler, steps=steps, eta=eta,
             every=every, cancel=cancel, on_frame=on_frame, on_progress=lambda step, total: report(step, total),
         )
 

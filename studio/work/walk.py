@@ -20,8 +20,9 @@ from typing import Any
 
 from PIL import Image
 
-from studio.api import SMOOTHNESS_TARGET, WalkRequest
+from studio.api import SMOOTHNESS_TARGET, WalkRequest, frame_count
 from studio.errors import StudioError
+from studio.work import StepCount, steps_per_item, style_for
 
 Run = Callable[[Callable[..., None], Any, Any], Any]
 
@@ -58,6 +59,46 @@ class LatestFrame:
         return item
 
 
+def run(
+    model: Any,
+    record: Any,
+    request: WalkRequest,
+    report: Callable[[int, int], None],
+    cancel: Any = None,
+    *,
+    pair: Any = None,
+    on_frame: Callable[[int, Image.Image, int, int], None] | None = None,
+) -> Any:
+    """Render ``request``'s walk with a loaded ``model`` (and ``pair``, a second per-style model, for a
+    walk between two models); returns the engine's WalkResult. The one walk both faces paint.
+
+    The style follows ``style_for``; a style walk needs both styles in the model.
+    ``report(step, total)`` counts denoising steps over all frames; ``on_frame(index, image, step,
+    total)`` sees each finished frame.
+    """
+    from studio.engine.walk import render_walk
+
+    if request.style_walk is not None:
+        missing = [s for s in request.style_walk if s not in model.styles]
+        if missing:
+            offered = ", ".join(model.styles) or "none"
+            raise StudioError(f"model '{record.id}' has no style '{missing[0]}' to walk through (it offers: {offered})")
+        request = replace(request, style=None)
+    else:
+        request = replace(request, style=style_for(model, request.style))
+    frames = frame_count(max(2, len(request.keyframes)), request.frames, request.loop)
+    count = StepCount(frames, steps_per_item(model, request.steps))
+
+    def on_progress(p: Any) -> None:
+        report(count.batch(p.done, p.step, p.batch_len), count.total)
+
+    def frame_done(index: int, image: Image.Image) -> None:
+        if on_frame is not None:
+            on_frame(index, image, count.item(index), count.total)
+
+    return render_walk(model, request, pair=pair, cancel=cancel, on_progress=on_progress, on_frame=frame_done)
+
+
 def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkRequest, previews: LatestFrame | None = None) -> Run:
     """A task that paints every frame of the walk with ``record``'s model (from the worker's cache).
 
@@ -69,38 +110,20 @@ def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkRequest
     """
     settings.check()
 
-    def run(report: Callable[..., None], cancel: Any, device: Any) -> RenderedWalk:
-        from studio.engine.walk import render_walk
-
+    def task(report: Callable[..., None], cancel: Any, device: Any) -> RenderedWalk:
         model = get_cache().get(record, device)
         cancel.raise_if_set()
-        if settings.style_walk is not None:
-            missing = [s for s in settings.style_walk if s not in model.styles]
-            if missing:
-                offered = ", ".join(model.styles) or "none"
-                raise StudioError(f"model '{record.id}' has no style '{missing[0]}' to walk through (it offers: {offered})")
-        style = settings.style if settings.style_walk is None and settings.style in model.styles else None
-        req = replace(settings, style=style, batch_size=1)
-        per_frame = settings.steps if model.kind == "diffusion" else 1
         n = settings.total_frames()
-        total = n * per_frame
-        reached = [0]
 
-        def at(value: int) -> int:
-            reached[0] = max(reached[0], min(total, value))  # frames arrive after their batch's last step
-            return reached[0]
-
-        def on_progress(p: Any) -> None:
-            report(at(p.done * per_frame + p.step * p.batch_len), total)
-
-        def on_frame(index: int, image: Image.Image) -> None:
+        def on_frame(index: int, image: Image.Image, step: int, total: int) -> None:
             if previews is not None:
                 previews.put(index, image)
-                report(at((index + 1) * per_frame), total, message=f"frame {index + 1}/{n}")
+                report(step, total, message=f"frame {index + 1}/{n}")
             else:
-                report(at((index + 1) * per_frame), total, image=image, message=f"frame {index + 1}/{n}")
+                report(step, total, image=image, message=f"frame {index + 1}/{n}")
 
-        result = render_walk(model, req, cancel=cancel, on_progress=on_progress, on_frame=on_frame)
+        # one frame at a time, so each appears while the rest are painted
+        result = run(model, record, replace(settings, batch_size=1), report, cancel, on_frame=on_frame)
         s = result.smoothness
         return RenderedWalk(
             frames=list(result.frames),
@@ -113,7 +136,7 @@ def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkRequest
             meta={"model": record.id, **result.meta},
         )
 
-    return run
+    return task
 
 
 def check_animation_target(out: str | Path) -> str:
