@@ -43,6 +43,15 @@ def _route_unexpected_errors_to(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
+def _warn_about_the_binding(window: MainWindow) -> None:
+    """A Qt binding known to abort Python in a long session is named on stderr and in the window."""
+    from studio.ui.qtcheck import binding_is_faulty, binding_warning
+
+    if binding_is_faulty():
+        print(f"inkstudio: {binding_warning()}", file=sys.stderr)
+        window.show_error(binding_warning)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window until it is closed; returns the process exit code."""
     import qasync
@@ -60,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = create_window()
     window.show()
     _route_unexpected_errors_to(window)
+    _warn_about_the_binding(window)
 
     # Ctrl+C in the terminal closes the window cleanly (Python sees signals only when it runs)
     signal.signal(signal.SIGINT, lambda *_: window.close())

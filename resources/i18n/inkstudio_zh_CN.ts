@@ -836,4 +836,12 @@ Each step&apos;s predicted painting appears here as it forms.</source>
         <translation>作画（Ctrl+Enter）</translation>
     </message>
 </context>
+<context>
+    <name>qtcheck</name>
+    <message>
+        <location filename="../../studio/ui/qtcheck.py" line="48"/>
+        <source>PySide6 {version} on Python {python} loses a reference to None in every Qt call and will abort the studio in a long session: install another release, e.g. pip install &apos;pyside6-essentials==6.11.3&apos;</source>
+        <translation>PySide6 {version}（Python {python}）每次调用 Qt 都会丢失一个对 None 的引用，长时间使用时工作室会异常退出：请安装其他版本，例如 pip install &apos;pyside6-essentials==6.11.3&apos;</translation>
+    </message>
+</context>
 </TS>
