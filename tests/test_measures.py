@@ -117,6 +117,22 @@ def test_memorisation_flags_an_exact_and_a_mirrored_copy(tmp_path: Path) -> None
     assert sheet.size[0] > 4 * 64 and sheet.size[1] > 2 * 64
 
 
+@needs_paintings
+def test_memorisation_compares_drawings_not_paper() -> None:
+    """A copy on another paper tone with fainter ink is still a copy; a blank sheet of the tone of the
+    dimmest, flattest training painting is not (on raw luminance it sat at that painting's contrast)."""
+    real = _paintings(50, 64)
+    training, validation = real[:30], real[30:42]
+    lum = training.float().mean(dim=1)
+    flattest = int(lum.flatten(1).std(dim=1).argmin())
+    retoned = (training[7:8].float() * 0.6 + 0.25).clamp(-1, 1)  # lighter paper, weaker ink
+    blank = torch.full_like(training[:1].float(), 0.0) + training[flattest].float().mean(dim=(1, 2))[None, :, None, None]
+    result = memorisation(torch.cat([retoned, blank]), training, validation)
+    assert int(result.matches[0]) == 7 and float(result.distances[0]) < 0.05 < result.threshold
+    assert float(result.distances[1]) > result.threshold  # no drawing: close to nothing
+    assert result.fraction == 0.5
+
+
 def _grid(images: torch.Tensor, period: int, strength: float) -> torch.Tensor:
     """Darken every ``period``-th row and column: the mark of a generator's periodic upsampling."""
     out = images.clone()

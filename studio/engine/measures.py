@@ -355,14 +355,24 @@ def c2st(
 
 
 def _thumbnails(images: torch.Tensor, size: int = MEMORISATION_SIZE) -> torch.Tensor:
-    """Luminance in 0..1, antialiased to size×size, flattened: (N, size²)."""
-    lum = luminance(images)[:, None] / 255.0
-    return resize_to(lum, size).flatten(1)
+    """Luminance antialiased to size×size, flattened and standardised per image: (N, size²).
+
+    Each thumbnail loses its mean and is divided by its spread, so the distance compares the drawing,
+    not the paper: a copy on a lighter or darker paper, or with weaker ink, is still a copy, and a
+    faint painting with hardly any ink is not "close" to every dark-silk painting (on raw luminance a
+    featureless painting's distance to a dim training painting is only that painting's own contrast).
+    Every thumbnail then has an RMS of 1 (a perfectly flat one is all zeros, at distance 1 from every
+    painting): unrelated paintings sit at ~0.9-1.4 from each other, a copy near 0.
+    """
+    lum = resize_to(luminance(images)[:, None] / 255.0, size).flatten(1).double()
+    lum = lum - lum.mean(dim=1, keepdim=True)
+    spread = lum.pow(2).mean(dim=1, keepdim=True).sqrt().clamp_min(1e-6)
+    return (lum / spread).float()
 
 
 def nearest_training(images: torch.Tensor, training: torch.Tensor, chunk: int = 256) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Per image: RMS distance (32 px luminance, 0..1) to the nearest training painting or its mirror
-    image, the index of that painting and whether the match was mirrored."""
+    """Per image: RMS distance (32 px standardised luminance, see :func:`_thumbnails`) to the nearest
+    training painting or its mirror image, the index of that painting and whether the match was mirrored."""
     a = _thumbnails(images)
     t = _thumbnails(training)
     side = MEMORISATION_SIZE
