@@ -75,6 +75,8 @@ DEFAULT_BATCH = 4  # images advanced together (each still alone through the netw
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 DEFAULT_NAME = "{model}-{style}-{seed}"  # file names of a series: {model} {style} {seed} {sampler} {steps}
 UPSCALES = (1, 2, 4)
+BUNDLED_UPSCALER = "ink-upscaler.safetensors"  # the ink upscaler shipped in models/
+MAX_UPSCALE_PASSES = 4  # a painting is at most its model's size × 2**4
 UPSCALE_METHODS = ("ink", "lanczos")
 FRAMES = ("paper", "scroll")
 
@@ -137,9 +139,18 @@ class ModelRecord:
     bundled: bool
     card: str | None
     format: str
+    base_resolution: int = 0  # a two-stage model: what its base paints (``resolution`` is its finished size)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def sizes(self, upscaler_installed: bool) -> list[int]:
+        """Every size it paints, smallest first: its own, then each ×2 pass of an upscaler (a two-stage
+        model's own, or the bundled ink upscaler when ``upscaler_installed``). Any other size is refused."""
+        base = self.base_resolution or self.resolution
+        if not (self.base_resolution or upscaler_installed):
+            return [self.resolution]
+        return [base * 2**k for k in range(MAX_UPSCALE_PASSES + 1)]
 
 
 # ---------------------------------------------------------------------------- requests

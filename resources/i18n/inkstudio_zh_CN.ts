@@ -776,6 +776,26 @@ Each step&apos;s predicted painting appears here as it forms.</source>
 <context>
     <name>SamplingPanel</name>
     <message>
+        <location filename="../../studio/ui/panels.py" line="0"/>
+        <source>{0} px (the model&apos;s own)</source>
+        <translation>{0} 像素（模型本身的尺寸）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/panels.py" line="0"/>
+        <source>{0} px (ink upscaler)</source>
+        <translation>{0} 像素（水墨放大器）</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/panels.py" line="0"/>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <location filename="../../studio/ui/panels.py" line="0"/>
+        <source>Larger than the model&apos;s own size: each doubling is painted by the ink upscaler</source>
+        <translation>大于模型本身的尺寸时，每放大一倍都由水墨放大器绘制</translation>
+    </message>
+    <message>
         <location filename="../../studio/ui/panels.py" line="384"/>
         <source>Seed locked: Generate repeats it</source>
         <translation>种子已锁定：每次生成都用它</translation>

@@ -32,6 +32,7 @@ class Settings:
     steps: int = 20
     count: int = 4
     eta: float = 0.0
+    size: int = 0  # painting size in px the painter chose (0: each model's own)
     seed: int = 0
     seed_locked: bool = False
     output_dir: str = ""
@@ -57,6 +58,8 @@ class Settings:
             s.eta = d.eta
         if not 0 <= s.seed <= 2**63 - 1:
             s.seed = d.seed
+        if not (s.size == 0 or 8 <= s.size <= 16384):
+            s.size = d.size
         s.extra_models = [p for p in s.extra_models if isinstance(p, str)][:50]
         return s
 

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from PIL import Image
 
+from studio.api import BUNDLED_UPSCALER, MAX_UPSCALE_PASSES
 from studio.errors import StudioError
 from studio.models.inkupscaler import LoadedUpscaler, level_for
 
@@ -21,7 +22,7 @@ SCALES = (2, 4, 8)
 METHODS = ("ink", "lanczos")
 NOISE_OFFSET = 0x1C0FFEE  # keeps the texture noise apart from the painting's starting noise (same seed)
 MAX_SEED = 2**64 - 1
-MAX_PASSES = 4  # studio.models.loaders.MAX_CASCADE_PASSES: a two-stage model paints up to base × 16
+MAX_PASSES = MAX_UPSCALE_PASSES  # a two-stage model paints up to base × 16 (studio.models.loaders.MAX_CASCADE_PASSES)
 
 
 def passes_for(scale: int) -> int:
@@ -97,7 +98,7 @@ def bundled_upscaler() -> LoadedUpscaler | None:
     return _BUNDLED[key]
 
 
-BUNDLED_NAME = "ink-upscaler.safetensors"
+BUNDLED_NAME = BUNDLED_UPSCALER
 _BUNDLED: dict[str, LoadedUpscaler | None] = {}
 
 

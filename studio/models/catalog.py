@@ -49,6 +49,7 @@ def record_for(spec: ModelSpec, model_id: str, bundled: bool) -> ModelRecord:
         bundled=bundled,
         card=spec.card,
         format=spec.format,
+        base_resolution=spec.resolution if "cascade" in spec.extra else 0,
     )
 
 

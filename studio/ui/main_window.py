@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 import studio
-from studio.api import DEFAULT_SAMPLER, SAMPLERS, JobEvent, JobKind, PaintRequest
+from studio.api import BUNDLED_UPSCALER, DEFAULT_SAMPLER, SAMPLERS, JobEvent, JobKind, PaintRequest
 from studio.config import paths
 from studio.config.settings import Settings, save_settings
 from studio.engine.pngmeta import read_png_meta, save_png
@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self.model_panel.open_requested.connect(self.open_checkpoint_dialog)
         self.sampling_panel = SamplingPanel()
         self.sampling_panel.generate_requested.connect(self.generate)
+        self.sampling_panel.size.activated.connect(self._remember_size)
         self.queue_panel = QueuePanel()
         self.queue_panel.label_of = lambda job: self.runner.label_source(job)()
         self.queue_panel.remove_requested.connect(self.runner.remove)
@@ -408,8 +409,21 @@ class MainWindow(QMainWindow):
         if style:
             self.settings.style = style
 
+    def _remember_size(self) -> None:
+        # the painter's own choice (0 = the model's own size): kept for every model that paints it
+        record = self.model_panel.current_record()
+        chosen = self.sampling_panel.chosen_size()
+        self.settings.size = 0 if record is None or chosen == record.resolution else int(chosen or 0)
+
     def _on_model_changed(self, record: Any) -> None:
         self.sampling_panel.set_diffusion(record is None or record.kind == "diffusion")
+        if record is None:
+            self.sampling_panel.set_sizes([], 0)
+        else:
+            upscaler = (paths.bundled_models_dir() / BUNDLED_UPSCALER).is_file()
+            self.sampling_panel.set_sizes(record.sizes(upscaler), record.resolution)
+            if self.settings.size:
+                self.sampling_panel.set_size(self.settings.size)
         if record is not None:
             if self.settings.style and self.model_panel.style_enabled(self.settings.style):
                 self.model_panel.set_style(self.settings.style)
@@ -484,6 +498,7 @@ class MainWindow(QMainWindow):
             sampler=sp.sampler.currentText() or DEFAULT_SAMPLER,
             steps=sp.steps.value(),
             eta=float(sp.eta.value()),
+            size=sp.chosen_size() if sp.chosen_size() != record.resolution else None,
         )
         job = self.runner.submit(record, request)
         self.save_settings()

@@ -327,6 +327,9 @@ class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
         self.eta.setRange(0.0, 1.0)
         self.eta.setSingleStep(0.1)
         self.eta.setDecimals(2)
+        self.size = QComboBox()  # item data: px, or None for the model's own size
+        self._sizes: list[int] = []
+        self._native = 0
         self.sampler.currentTextChanged.connect(self._on_sampler)
         self.generate = QPushButton()
         self.generate.setIcon(icon("brush"))
@@ -342,9 +345,10 @@ class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.seed_label, self.count_label, self.steps_label = QLabel(), QLabel(), QLabel()
-        self.sampler_label, self.eta_label = QLabel(), QLabel()
+        self.sampler_label, self.eta_label, self.size_label = QLabel(), QLabel(), QLabel()
         self.form.addRow(self.seed_label, seed_row)
         self.form.addRow(self.count_label, self.count)
+        self.form.addRow(self.size_label, self.size)
         self.form.addRow(self.steps_label, self.steps)
         self.form.addRow(self.sampler_label, self.sampler)
         self.form.addRow(self.eta_label, self.eta)
@@ -387,6 +391,34 @@ class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
             self.sampler.addItem(name)
         self.sampler.setCurrentText(name)
 
+    def set_sizes(self, sizes: list[int], native: int) -> None:
+        """The sizes the chosen model paints (``native``, its own, is chosen; larger ones go through the
+        ink upscaler)."""
+        self._sizes, self._native = list(sizes), native
+        self.size.blockSignals(True)
+        self.size.clear()
+        for px in self._sizes:
+            self.size.addItem(self._size_text(px), px)
+        self.size.setCurrentIndex(self._sizes.index(native) if native in self._sizes else 0)
+        self.size.setEnabled(len(self._sizes) > 1)
+        self.size.blockSignals(False)
+
+    def chosen_size(self) -> int | None:
+        """The painting size in px (None before a model is chosen)."""
+        px = self.size.currentData()
+        return int(px) if px is not None else None
+
+    def set_size(self, px: int) -> bool:
+        index = self.size.findData(px)
+        if index >= 0:
+            self.size.setCurrentIndex(index)
+        return index >= 0
+
+    def _size_text(self, px: int) -> str:
+        if px == self._native:
+            return self.tr("{0} px (the model's own)").format(px)
+        return self.tr("{0} px (ink upscaler)").format(px)
+
     def set_diffusion(self, diffusion: bool) -> None:
         """GANs paint in one pass: steps, sampler and eta do not apply."""
         self._diffusion = diffusion
@@ -409,6 +441,10 @@ class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
         self.steps_label.setText(self.tr("Steps"))
         self.sampler_label.setText(self.tr("Sampler"))
         self.eta_label.setText(self.tr("Eta"))
+        self.size_label.setText(self.tr("Size"))
+        self.size.setToolTip(self.tr("Larger than the model's own size: each doubling is painted by the ink upscaler"))
+        for i, px in enumerate(self._sizes):
+            self.size.setItemText(i, self._size_text(px))
         self.dice.setToolTip(self.tr("Random seed"))
         self.eta.setToolTip(self.tr("DDIM only: 0 is deterministic, 1 is like DDPM"))
         self.generate.setText(self.tr("Generate"))

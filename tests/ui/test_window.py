@@ -441,3 +441,45 @@ def test_a_gan_paints_in_one_pass_with_steps_and_sampler_disabled(qtbot, make_wi
     meta = read_png_meta(window.gallery.paths()[0])
     assert meta["kind"] == "gan" and meta["sampler"] is None and meta["style"] == "light"
     assert window.canvas.has_image() and not window.canvas.is_preview
+
+
+def test_the_size_chooser_paints_larger_through_the_ink_upscaler_and_remembers_the_choice(
+        qtbot, make_window, tiny_bundled: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from test_upscale import save_tiny_upscaler
+
+    from studio.engine import upscale as upscale_module
+
+    window = make_window()
+    sp = window.sampling_panel
+    # no upscaler installed: the model's own size only
+    assert [sp.size.itemData(i) for i in range(sp.size.count())] == [16] and not sp.size.isEnabled()
+    window.close()
+
+    save_tiny_upscaler(tiny_bundled / "ink-upscaler.safetensors")
+    upscale_module._BUNDLED.clear()
+    try:
+        window = make_window()
+        sp = window.sampling_panel
+        assert [sp.size.itemData(i) for i in range(sp.size.count())] == [16, 32, 64, 128, 256]
+        assert sp.chosen_size() == 16 and sp.size.isEnabled()
+        assert "upscaler" in sp.size.itemText(2) and "own" in sp.size.itemText(0)
+        sp.size.setCurrentIndex(2)
+        sp.size.activated.emit(2)  # as a click does
+        set_job(window, seed=5, count=1, steps=2)
+        window.model_panel.set_style("light")
+        window.generate()
+        wait_idle(qtbot, window)
+        (path,) = window.gallery.paths()
+        assert Image.open(path).size == (64, 64)
+        meta = read_png_meta(path)
+        assert meta["size"] == 64 and meta["cascade"]["passes"] == 2 and meta["cascade"]["base_size"] == 16
+        window.save_settings()
+        window.close()
+
+        again = make_window()  # the choice survives a restart
+        assert again.sampling_panel.chosen_size() == 64
+    finally:
+        upscale_module._BUNDLED.clear()

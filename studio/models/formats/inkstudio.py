@@ -11,13 +11,14 @@ from typing import Any
 import torch
 from torch import nn
 
+from studio.api import MAX_UPSCALE_PASSES
 from studio.errors import CheckpointError
 from studio.models import inkfile
 from studio.models.formats.base import LoadedModel, ModelSpec, card_beside, find_class_embedding, first_line
 from studio.models.formats.diffusers_unet import unet2d_forward, unet2d_multiple, unet_size_problem
 
 FORMAT = "inkstudio"
-MAX_CASCADE_PASSES = 4
+MAX_CASCADE_PASSES = MAX_UPSCALE_PASSES
 
 
 def inspect(path: Path, size: int | None = None) -> ModelSpec | None:
