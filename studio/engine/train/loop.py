@@ -16,7 +16,6 @@ Work folder layout (``--out models/x.safetensors`` → ``models/x-train/`` unles
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import sys
@@ -340,11 +339,3 @@ def _evaluate(model_path: Path, opts: TrainOptions, styles: dict[str, int], work
     os.replace(tmp, samples / f"step-{step:07d}.png")
     shutil.copyfile(samples / f"step-{step:07d}.png", samples / "latest.png")
     return out
-
-
-def eta_text(seconds: float | None) -> str:
-    if seconds is None or math.isinf(seconds):
-        return "?"
-    m, s = divmod(int(seconds), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
