@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import struct
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -19,6 +20,19 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from studio.errors import StudioError
 
 MAX_SIDE = 8000
+
+
+@dataclass(frozen=True)
+class Painting:
+    """One finished painting: RGB at its full size, its seed, its index in the series and its PNG metadata.
+
+    Here, beside the other plain image types, so the window's modes can name it without importing torch.
+    """
+
+    image: Image.Image
+    seed: int
+    index: int
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-
-from PIL import Image
 
 import studio
 from studio.api import DEFAULT_BATCH, ModelRecord, PaintRequest, file_name
+from studio.engine.images import Painting
 from studio.engine.sampling import (
     CancelToken,
     StepUpdate,
@@ -22,14 +21,6 @@ from studio.errors import StudioError
 from studio.models.loaders import LoadedModel
 
 __all__ = ["DEFAULT_BATCH", "PaintRequest", "Painting", "SeriesProgress", "file_name", "paint_series", "painting_meta"]
-
-
-@dataclass(frozen=True)
-class Painting:
-    image: Image.Image
-    seed: int
-    index: int
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 ``make_inpaint_run`` builds the ``run(report, cancel, device)`` closure a TaskJob runs on the
 inference thread (see ``studio.work.jobs.TaskJob``). The engine (torch) is imported inside it,
-on that thread. Candidates, notices and the latest preview go into an :class:`InpaintOutbox` the
+on that thread. Candidates (Paintings), notices and the latest preview go into an :class:`InpaintOutbox` the
 window reads when progress events arrive, so finished candidates are visible before the job ends
 (and survive a cancel).
 """
@@ -13,24 +13,15 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
 from studio.api import DEFAULT_BATCH, InpaintRequest
+from studio.engine.images import Painting
 from studio.work import style_for
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One finished result: RGB at the painting's full size, its seed, index and PNG metadata."""
-
-    image: Image.Image
-    seed: int
-    index: int
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class InpaintOutbox:
@@ -38,11 +29,11 @@ class InpaintOutbox:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._candidates: list[Candidate] = []
+        self._candidates: list[Painting] = []
         self._notices: list[str] = []
         self._preview: Image.Image | None = None
 
-    def add_candidate(self, c: Candidate) -> None:
+    def add_candidate(self, c: Painting) -> None:
         with self._lock:
             self._candidates.append(c)
 
@@ -55,7 +46,7 @@ class InpaintOutbox:
         with self._lock:
             self._preview = image
 
-    def candidates(self) -> list[Candidate]:
+    def candidates(self) -> list[Painting]:
         with self._lock:
             return list(self._candidates)
 
@@ -79,7 +70,7 @@ def make_inpaint_run(
     *,
     name: str = "painting",
     preview_interval: float = 0.15,
-) -> Callable[[Any, Any, Any], list[Candidate]]:
+) -> Callable[[Any, Any, Any], list[Painting]]:
     """The TaskJob body: inpaint ``image`` where ``mask`` (bool, True = repaint) with ``record``'s model.
 
     ``cache_of()`` is called on the inference thread and returns its ModelCache.
@@ -87,7 +78,7 @@ def make_inpaint_run(
     image = image.copy()
     mask = np.array(mask, dtype=bool, copy=True)
 
-    def run(report: Any, cancel: Any, device: Any) -> list[Candidate]:
+    def run(report: Any, cancel: Any, device: Any) -> list[Painting]:
         from studio.engine.inpaint import inpaint, prepare_source
 
         cancel.raise_if_set()
@@ -116,7 +107,7 @@ def make_inpaint_run(
             report(*where)
 
         def on_result(r: Any) -> None:
-            outbox.add_candidate(Candidate(r.image, r.seed, r.index, dict(r.meta)))
+            outbox.add_candidate(r)
             report(*where, message="candidate")  # wakes the window to show it now
 
         def on_notice(text: str) -> None:
@@ -125,6 +116,6 @@ def make_inpaint_run(
         results = inpaint(
             model, record, source, req, cancel=cancel, on_progress=on_progress, on_result=on_result, on_notice=on_notice
         )
-        return [Candidate(r.image, r.seed, r.index, dict(r.meta)) for r in results]
+        return list(results)
 
     return run

@@ -45,12 +45,13 @@ from PySide6.QtWidgets import (
 
 from studio.api import DEFAULT_INPAINT_STEPS, DEFAULT_JUMPS, InpaintRequest, JobEvent, JobKind, methods_for, random_seed
 from studio.config import paths
+from studio.engine.images import Painting
 from studio.errors import StudioError
 from studio.ui.gallery import make_thumbnail
 from studio.ui.images import thumbnail_icon
 from studio.ui.modes.maskcanvas import MaskCanvas, mask_to_array
 from studio.ui.panels import SeedBox, icon
-from studio.work.inpaint import Candidate, InpaintOutbox, make_inpaint_run
+from studio.work.inpaint import InpaintOutbox, make_inpaint_run
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")
 THUMB = 72
@@ -98,7 +99,7 @@ class InpaintPage(QWidget):
         self.painting_name = "painting"
         self.painting_style: str | None = None  # the opened painting's own ink style (from its PNG settings)
         self._style_picked = False  # the painter chose a style here for this painting
-        self.candidates: list[Candidate] = []
+        self.candidates: list[Painting] = []
         self.job_id = 0
         self._outbox: InpaintOutbox | None = None
         self._kind = "diffusion"
@@ -747,7 +748,7 @@ class InpaintPage(QWidget):
         if len(got) != len(self.candidates):
             self._set_candidates(got, keep_choice=True)
 
-    def _set_candidates(self, candidates: list[Candidate], keep_choice: bool = False) -> None:
+    def _set_candidates(self, candidates: list[Painting], keep_choice: bool = False) -> None:
         row = self.strip.currentRow() if keep_choice else -1
         self.candidates = list(candidates)
         self.strip.blockSignals(True)
@@ -779,7 +780,7 @@ class InpaintPage(QWidget):
         self._caption()
         self._update_enabled()
 
-    def chosen(self) -> Candidate | None:
+    def chosen(self) -> Painting | None:
         row = self.strip.currentRow()
         return self.candidates[row] if 0 <= row < len(self.candidates) else None
 
@@ -790,7 +791,7 @@ class InpaintPage(QWidget):
 
     # ------------------------------------------------------------------ keeping a result
     @staticmethod
-    def _file_name(c: Candidate, *, stamped: bool = True) -> str:
+    def _file_name(c: Painting, *, stamped: bool = True) -> str:
         """``model-style-seed-inpaint.png`` from the candidate's own settings (what its PNG records);
         in the gallery prefixed with the time, as paintings are, so the folder sorts by when they were made."""
         from studio.api import file_name
@@ -829,7 +830,7 @@ class InpaintPage(QWidget):
             if path is not None:
                 self.show_message(lambda: self.tr("Saved {0}").format(path))
 
-    def _save(self, c: Candidate, target: Path) -> Path | None:
+    def _save(self, c: Painting, target: Path) -> Path | None:
         from studio.engine.pngmeta import save_png
 
         try:
