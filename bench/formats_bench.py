@@ -1,4 +1,4 @@
-"""Load time and paintings per second of each GAN checkpoint format at its native size.
+"""Load time and paintings per second of each checkpoint format at its native size.
 
     python bench/formats_bench.py                 # the test fixtures of each format, one thread
     python bench/formats_bench.py --threads 2 --count 16
@@ -7,7 +7,8 @@ The checkpoints are the fixtures of tests/format_fixtures.py, written into a tem
 each format's real layout (random weights, small widths: the real networks are wider, so these
 figures measure the loaders' and generators' overhead, not a full-size model's speed). Load time is
 the median of ``--loads`` calls of load_checkpoint (reading, building, the probe forward);
-paintings/s is ``--count`` paintings of seed S.. one at a time (the seed contract), after one warm-up.
+paintings/s is ``--count`` paintings of seed S.. one at a time (the seed contract), after one warm-up;
+diffusion formats paint with ``--steps`` DDIM steps.
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=16)
     ap.add_argument("--loads", type=int, default=5)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--steps", type=int, default=20)
     args = ap.parse_args()
 
     import torch
-    from format_fixtures import write_ada_pickle, write_dcgan_96, write_dcgan_data_parallel, write_rosinality
+    from format_fixtures import write_ada_pickle, write_dcgan_96, write_dcgan_data_parallel, write_openai_unet, write_rosinality
 
-    from studio.engine.sampling import sample_gan
+    from studio.engine.sampling import sample_diffusion, sample_gan
     from studio.models.loaders import load_checkpoint
 
     torch.set_num_threads(args.threads)
@@ -45,8 +47,9 @@ def main() -> int:
             ("dcgan (DataParallel, 128 px)", write_dcgan_data_parallel(folder)[0]),
             ("stylegan2-rosinality (64 px)", write_rosinality(folder / "r64", size=64)[0]),
             ("stylegan2-ada (64 px)", write_ada_pickle(folder, resolution=64)[0]),
+            ("openai-unet (32 px, 2 levels)", write_openai_unet(folder / "oa", sidecar={"image_size": 32}, num_classes=2)[0]),
         ]
-        print(f"# torch {torch.__version__}, {args.threads} thread(s), {args.count} paintings one at a time")
+        print(f"# torch {torch.__version__}, {args.threads} thread(s), {args.count} paintings one at a time, diffusion: {args.steps} DDIM steps")
         print(f"{'format':<32} {'file':>8} {'load (median)':>14} {'paintings/s':>12}")
         for label, path in cases:
             loads = []
@@ -54,9 +57,14 @@ def main() -> int:
                 t0 = time.perf_counter()
                 model = load_checkpoint(path)
                 loads.append(time.perf_counter() - t0)
-            sample_gan(model, [0])
+            def paint(seeds: list[int]) -> object:
+                if model.kind == "diffusion":
+                    return sample_diffusion(model, seeds, sampler="ddim", steps=args.steps)
+                return sample_gan(model, seeds)
+
+            paint([0])
             t0 = time.perf_counter()
-            sample_gan(model, list(range(args.count)))
+            paint(list(range(args.count)))
             rate = args.count / (time.perf_counter() - t0)
             size_kb = path.stat().st_size / 1024
             print(f"{label:<32} {size_kb:>6.0f}KB {statistics.median(loads) * 1000:>11.1f} ms {rate:>12.1f}")

@@ -10,6 +10,7 @@ Run as a script to write every fixture into a folder: ``python tests/format_fixt
 
 from __future__ import annotations
 
+import math
 import pickle
 import sys
 from pathlib import Path
@@ -432,3 +433,116 @@ def write_ada_pickle(
         with open(path, "wb") as fh:
             pickle.dump(data, fh, protocol=4)
     return path, tensors
+
+
+# ---------------------------------------------------------------------------- OpenAI improved/guided-diffusion UNet
+
+
+def openai_unet_state(
+    mc: int = 32,
+    mult: tuple[int, ...] = (1, 2),
+    nrb: int = 1,
+    attention_ds: tuple[int, ...] = (2,),
+    in_ch: int = 3,
+    learn_sigma: bool = True,
+    num_classes: int | None = None,
+    scale_shift: bool = True,
+    resample: str = "conv",
+    seed: int = 0,
+) -> dict[str, torch.Tensor]:
+    """The keys and shapes improved-diffusion's (and guided-diffusion's) ``UNetModel.state_dict()`` has, random values.
+
+    ``resample``: "conv" (Downsample.op / Upsample.conv), "pool" (no weights) or "resblock"
+    (guided-diffusion's resblock_updown). The zero-initialised convolutions get random values too, so
+    every path of the network matters to the output.
+    """
+    g = torch.Generator().manual_seed(seed)
+    sd: dict[str, torch.Tensor] = {}
+
+    def rnd(name: str, *shape: int, scale: float) -> None:
+        sd[name] = torch.randn(*shape, generator=g) * scale
+
+    def conv(name: str, cin: int, cout: int, k: int, dims: int = 2) -> None:
+        rnd(f"{name}.weight", cout, cin, *([k] * dims), scale=1 / math.sqrt(cin * k**dims))
+        rnd(f"{name}.bias", cout, scale=0.05)
+
+    def linear(name: str, cin: int, cout: int) -> None:
+        rnd(f"{name}.weight", cout, cin, scale=1 / math.sqrt(cin))
+        rnd(f"{name}.bias", cout, scale=0.05)
+
+    def norm(name: str, c: int) -> None:
+        sd[f"{name}.weight"] = 1 + 0.1 * torch.randn(c, generator=g)
+        rnd(f"{name}.bias", c, scale=0.1)
+
+    emb = 4 * mc
+
+    def res(p: str, cin: int, cout: int) -> None:
+        norm(f"{p}.in_layers.0", cin)
+        conv(f"{p}.in_layers.2", cin, cout, 3)
+        linear(f"{p}.emb_layers.1", emb, 2 * cout if scale_shift else cout)
+        norm(f"{p}.out_layers.0", cout)
+        conv(f"{p}.out_layers.3", cout, cout, 3)
+        if cin != cout:
+            conv(f"{p}.skip_connection", cin, cout, 1)
+
+    def attn(p: str, c: int) -> None:
+        norm(f"{p}.norm", c)
+        conv(f"{p}.qkv", c, 3 * c, 1, dims=1)
+        conv(f"{p}.proj_out", c, c, 1, dims=1)
+
+    linear("time_embed.0", mc, emb)
+    linear("time_embed.2", emb, emb)
+    if num_classes:
+        rnd("label_emb.weight", num_classes, emb, scale=1.0)
+    conv("input_blocks.0.0", in_ch, mc, 3)
+    chans, ch, ds, i = [mc], mc, 1, 1
+    for level, m in enumerate(mult):
+        for _ in range(nrb):
+            res(f"input_blocks.{i}.0", ch, m * mc)
+            ch = m * mc
+            if ds in attention_ds:
+                attn(f"input_blocks.{i}.1", ch)
+            chans.append(ch)
+            i += 1
+        if level != len(mult) - 1:
+            if resample == "conv":
+                conv(f"input_blocks.{i}.0.op", ch, ch, 3)
+            elif resample == "resblock":
+                res(f"input_blocks.{i}.0", ch, ch)
+            chans.append(ch)
+            ds *= 2
+            i += 1
+    res("middle_block.0", ch, ch)
+    attn("middle_block.1", ch)
+    res("middle_block.2", ch, ch)
+    i = 0
+    for level, m in reversed(list(enumerate(mult))):
+        for j in range(nrb + 1):
+            res(f"output_blocks.{i}.0", ch + chans.pop(), m * mc)
+            ch, k = m * mc, 1
+            if ds in attention_ds:
+                attn(f"output_blocks.{i}.1", ch)
+                k = 2
+            if level and j == nrb:
+                if resample == "conv":
+                    conv(f"output_blocks.{i}.{k}.conv", ch, ch, 3)
+                elif resample == "resblock":
+                    res(f"output_blocks.{i}.{k}", ch, ch)
+                ds //= 2
+            i += 1
+    norm("out.0", ch)
+    conv("out.2", ch, 2 * in_ch if learn_sigma else in_ch, 3)
+    return sd
+
+
+def write_openai_unet(folder: Path, name: str = "ema_0.9999_200000.pt", sidecar: dict | None = None, **kw: object) -> tuple[Path, dict[str, torch.Tensor]]:
+    """An improved-diffusion checkpoint as its trainer saves it: ``th.save(model.state_dict(), f)``; sidecar ``NAME.json``."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    sd = openai_unet_state(**kw)  # type: ignore[arg-type]
+    path = folder / name
+    torch.save(sd, path)
+    if sidecar is not None:
+        path.with_suffix(".json").write_text(json.dumps(sidecar))
+    return path, sd
