@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -57,14 +58,15 @@ def main() -> int:
                 t0 = time.perf_counter()
                 model = load_checkpoint(path)
                 loads.append(time.perf_counter() - t0)
-            def paint(seeds: list[int]) -> object:
+
+            def paint(model: Any, seeds: list[int]) -> Any:
                 if model.kind == "diffusion":
                     return sample_diffusion(model, seeds, sampler="ddim", steps=args.steps)
                 return sample_gan(model, seeds)
 
-            paint([0])
+            paint(model, [0])
             t0 = time.perf_counter()
-            paint(list(range(args.count)))
+            paint(model, list(range(args.count)))
             rate = args.count / (time.perf_counter() - t0)
             size_kb = path.stat().st_size / 1024
             print(f"{label:<32} {size_kb:>6.0f}KB {statistics.median(loads) * 1000:>11.1f} ms {rate:>12.1f}")
