@@ -140,6 +140,8 @@ class ModelRecord:
     card: str | None
     format: str
     base_resolution: int = 0  # a two-stage model: what its base paints (``resolution`` is its finished size)
+    members: dict[str, str] = field(default_factory=dict)  # a style pair: style -> checkpoint (``resolution`` is the larger's)
+    member_resolutions: dict[str, int] = field(default_factory=dict)  # a style pair: style -> its checkpoint's own size
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

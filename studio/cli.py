@@ -169,11 +169,11 @@ def load_model_for(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Resolve --model, choose --device and load: (record, loaded model, device choice)."""
     from studio.engine.device import choose_device
     from studio.models.catalog import resolve
-    from studio.models.loaders import load_checkpoint
+    from studio.models.pairs import load_record
 
     record = resolve(getattr(args, "model", None), size=getattr(args, "size", None))
     device = choose_device(getattr(args, "device", "auto"))
-    model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
+    model = load_record(record, device.device, device.dtype)  # a style pair loads each member on first use
     return record, model, device
 
 
@@ -191,6 +191,8 @@ def cmd_models(args: argparse.Namespace) -> int:
             styles = ",".join(r.styles) or "-"
             tag = "bundled" if r.bundled else "user"
             print(f"{r.id:<28} {r.kind:<9} {r.resolution:>4}px  styles={styles:<12} {tag:<7} {r.format:<18} {r.path}")
+            for style, member in r.members.items():  # a style pair: one checkpoint per style
+                print(f"{'':<28}   {style}: {member} ({r.member_resolutions.get(style, r.resolution)}px)")
         print("folders read:")
         for folder, bundled in model_folders():
             state = "" if folder.is_dir() else ", does not exist yet: create it and put checkpoints in it"
@@ -205,7 +207,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from studio.api import DEFAULT_BATCH, ExportOptions, PaintRequest, random_seed
     from studio.engine.device import choose_device
     from studio.engine.export import locate_model, read_settings, reproduction_request
-    from studio.models.loaders import load_checkpoint
+    from studio.models.pairs import load_record
 
     options = ExportOptions(name=args.name, upscale=args.upscale, frame=args.frame, seal=args.seal, sheet=args.sheet,
                             upscale_method=args.upscale_method)
@@ -221,9 +223,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
         record = locate_model(meta, args.model, source=args.from_image)
         out = prepare_out_dir(args.out)
         device = choose_device(args.device)
-        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
-        if meta.get("device") and meta["device"] != model.device.type:
-            print(f"note: painted on {meta['device']}, repainting on {model.device.type}: pixels may differ slightly", file=sys.stderr)
+        model = load_record(record, device.device, device.dtype)
+        if meta.get("device") and meta["device"] != device.device.type:
+            print(f"note: painted on {meta['device']}, repainting on {device.device.type}: pixels may differ slightly", file=sys.stderr)
         req, options = reproduction_request(meta, options)
     else:
         out = prepare_out_dir(args.out)

@@ -55,15 +55,18 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
 
     out = _out_file(args.out, (".png", ".gif"))
     frame_steps(args.steps, args.every)
+    from studio.work import styled
+
     record, model, device = cli.load_model_for(args)
     if model.kind != "diffusion":
         raise StudioError(f"'{record.id}' is a GAN: it paints in one pass, there is no denoising to show")
-    model.labels_for(args.style, 1)  # an unknown style fails before the progress bar starts
+    model, style = styled(model, args.style)  # an unknown style fails before the progress bar starts
+    model.labels_for(style, 1)
     seed = args.seed if args.seed is not None else random_seed()
     bar = cli._progress_bar(args.steps, f"{record.id} {device.label}")
     try:
         traj = denoising_trajectory(
-            model, seed, style=args.style, sampler=args.sampler, steps=args.steps, eta=args.eta, size=args.size,
+            model, seed, style=style, sampler=args.sampler, steps=args.steps, eta=args.eta, size=args.size,
             every=args.every, on_progress=lambda step, total: bar.update(step - bar.n),
         )
     finally:
@@ -80,7 +83,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from studio.engine.device import choose_device
     from studio.engine.pngmeta import save_png
     from studio.models.catalog import discover, resolve
-    from studio.models.loaders import load_checkpoint
+    from studio.models.pairs import load_record
+    from studio.work import styled
 
     out = _out_file(args.out, (".png",))
     sampler = args.sampler or DEFAULT_SAMPLER
@@ -96,10 +100,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 raise StudioError(f"no bundled {want} model: name one with {flag}")
         else:
             record = resolve(ref)
-        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
+        model = load_record(record, device.device, device.dtype)
         if model.kind != want:
             raise StudioError(f"{flag} {ref} is a {model.kind} model, not a {want} model")
-        loaded.append((model, record))
+        loaded.append((styled(model, args.style)[0], record))  # a style pair: its checkpoint of that style
     seed = args.seed if args.seed is not None else random_seed()
     result = side_by_side(
         loaded[0], loaded[1], count=args.count, seed=seed, style=args.style, sampler=sampler, steps=args.steps or DEFAULT_STEPS

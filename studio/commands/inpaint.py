@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import studio.cli as cli
@@ -106,18 +107,18 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
     from studio.api import DEFAULT_BATCH, DEFAULT_SAMPLER, InpaintRequest, random_seed
     from studio.engine.inpaint import inpaint, load_source, progress_steps
     from studio.engine.pngmeta import save_png
-    from studio.work import style_for
+    from studio.work import styled
 
     # cheap checks first: unreadable inputs or an unwritable folder should not wait for a model to load
     source = load_source(args.image, args.mask, downscale=args.downscale)
     out = cli.prepare_out_dir(args.out)
     if args.from_image is not None:
         from studio.engine.device import choose_device
-        from studio.models.loaders import load_checkpoint
+        from studio.models.pairs import load_record
 
         fields, record = settings_from(args.from_image, args, source)
         device = choose_device(args.device)
-        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
+        model = load_record(record, device.device, device.dtype)
         for k, v in fields.items():
             setattr(args, k, v)
     else:
@@ -136,7 +137,8 @@ def cmd_inpaint(args: argparse.Namespace) -> int:
         feather=args.feather,
         batch_size=args.batch or DEFAULT_BATCH,
     ).resolved(model.kind)
-    style_for(model, args.style)  # the studio's style rule, before any work
+    model, style = styled(model, args.style)  # the studio's style rule, before any work (a pair: that style's checkpoint)
+    req = replace(req, style=style)
     for line in source.notices:
         notice(line)
     if req.method == "invert" and (args.jumps is not None or args.jump_length is not None):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
+from typing import Any
 
 import torch
 
 from studio.engine.device import DeviceChoice
+from studio.models import pairs
 from studio.models.catalog import ModelRecord
 from studio.models.loaders import LoadedModel, load_checkpoint
 
@@ -19,15 +21,22 @@ class ModelCache:
         self._models: OrderedDict[tuple, LoadedModel] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, record: ModelRecord, device: DeviceChoice, size: int | None = None) -> LoadedModel:
+    def get(self, record: ModelRecord, device: DeviceChoice, size: int | None = None) -> Any:
+        """The loaded model of ``record``; for a style pair a PairedModel whose members are loaded
+        (and cached here, each as its own entry) the first time their style is painted."""
+        if record.format == pairs.FORMAT:
+            return pairs.PairedModel(record, lambda path, res: self._get(path, "", device, res))
         # GAN-like formats whose size is not stored (lucidrains) take the record's resolution
-        key = (record.path, record.sha256, device.device, str(device.dtype), record.resolution)
+        return self._get(record.path, record.sha256, device, record.resolution)
+
+    def _get(self, path: str, sha256: str, device: DeviceChoice, resolution: int) -> LoadedModel:
+        key = (path, sha256, device.device, str(device.dtype), resolution)
         with self._lock:
             model = self._models.get(key)
             if model is not None:
                 self._models.move_to_end(key)
                 return model
-        model = load_checkpoint(record.path, device.device, device.dtype, size=record.resolution)
+        model = load_checkpoint(path, device.device, device.dtype, size=resolution)
         with self._lock:
             self._models[key] = model
             while len(self._models) > self.capacity:

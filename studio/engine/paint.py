@@ -16,7 +16,7 @@ from studio.engine.sampling import (
     sample_gan,
     to_pil,
 )
-from studio.engine.upscale import cascade_meta, finish_cascade, size_plan
+from studio.engine.upscale import cascade_meta, finish_cascade, resize_to_pair, size_plan
 from studio.errors import StudioError
 from studio.models.loaders import LoadedModel
 
@@ -96,6 +96,7 @@ def paint_series(
             images = sample_gan(model, seeds, style=req.style, cancel=cancel)
         if upscaler is not None:
             images = finish_cascade(model, images, seeds, size)
+        images = resize_to_pair(model, images)
         pils = to_pil(images)
         for k, (seed, im) in enumerate(zip(seeds, pils)):
             painting = Painting(im, seed, start + k, painting_meta(record, model, req, seed, size))

@@ -113,8 +113,8 @@ def size_plan(model: Any, size: int | None) -> tuple[LoadedUpscaler | None, int]
         return model.upscaler, cascade_passes(model, size)
     native = int(model.spec.resolution)
     target = int(size or native)
-    if target == native:
-        return None, 0
+    if target == native or target == getattr(model, "paint_size", None):
+        return None, 0  # a style pair's smaller member is resized to its partner's size (``resize_to_pair``)
     upscaler = bundled_upscaler()
     sizes = [native * 2**k for k in range(MAX_PASSES + 1)]
     if upscaler is not None and target in sizes:
@@ -157,3 +157,13 @@ def cascade_meta(model: Any, size: int | None) -> dict[str, Any] | None:
     if upscaler is None:
         return None
     return {"base_size": int(model.spec.resolution), "passes": passes, "upscaler": upscaler.path.name}
+
+
+def resize_to_pair(model: Any, images: torch.Tensor) -> torch.Tensor:
+    """A style pair's smaller member: its paintings (B, C, h, w in [-1, 1]) resized to the pair's
+    size (antialiased bicubic, clamped); any other model's unchanged."""
+    size = getattr(model, "paint_size", None)
+    if not size or images.shape[-1] == size:
+        return images
+    out = torch.nn.functional.interpolate(images.float(), size=(size, size), mode="bicubic", antialias=True, align_corners=False)
+    return out.clamp(-1, 1)

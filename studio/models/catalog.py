@@ -10,7 +10,7 @@ from pathlib import Path
 from studio.api import ModelRecord
 from studio.config import paths
 from studio.errors import CheckpointError, StudioError
-from studio.models import inkfile
+from studio.models import inkfile, pairs
 from studio.models.loaders import TORCH_SUFFIXES, ModelSpec, inspect_checkpoint
 
 DEFAULT_MODEL_ID = "ink-diffusion-64"
@@ -60,7 +60,9 @@ def _candidates(folder: Path) -> list[Path]:
     for p in sorted(folder.iterdir()):
         if p.name.startswith("."):
             continue
-        if p.is_file() and p.suffix.lower() in (".safetensors", ".pkl", *TORCH_SUFFIXES):
+        if p.is_file() and pairs.is_pair_file(p):
+            out.append(p)
+        elif p.is_file() and p.suffix.lower() in (".safetensors", ".pkl", *TORCH_SUFFIXES):
             if p.suffix.lower() == ".safetensors" and inkfile.is_upscaler(p):
                 continue  # the second stage of a cascade model, listed with it
             out.append(p)
@@ -70,6 +72,8 @@ def _candidates(folder: Path) -> list[Path]:
 
 
 def _model_id(path: Path) -> str:
+    if pairs.is_pair_file(path):
+        return pairs.pair_id(path)
     return path.stem if path.is_file() else path.name
 
 
@@ -107,17 +111,20 @@ def discover(extra_paths: list[str | Path] = ()) -> Catalog:
     items: list[tuple[Path, bool]] = [(p, b) for folder, b in model_folders() for p in _candidates(folder)]
     items += [(Path(p), False) for p in extra_paths]
     for path, bundled in items:
-        try:
-            spec = inspect_checkpoint(path)
-        except (CheckpointError, StudioError) as exc:
-            problems.append(str(exc))
-            continue
         base = _model_id(path)
         model_id, n = base, 2
         while model_id in seen:
             model_id, n = f"{base}-{n}", n + 1
+        try:
+            if pairs.is_pair_file(path):
+                record = pairs.record_for_pair(path, model_id, bundled)
+            else:
+                record = record_for(inspect_checkpoint(path), model_id, bundled)
+        except (CheckpointError, StudioError) as exc:
+            problems.append(str(exc))
+            continue
         seen.add(model_id)
-        records.append(record_for(spec, model_id, bundled))
+        records.append(record)
     return Catalog(records, problems)
 
 
@@ -126,6 +133,8 @@ def resolve(model: str | None, size: int | None = None, catalog: Catalog | None 
     if model is not None:
         candidate = Path(model).expanduser()
         if candidate.exists() or any(sep in model for sep in ("/", "\\")) or candidate.suffix:
+            if pairs.is_pair_file(candidate):
+                return pairs.record_for_pair(candidate, pairs.pair_id(candidate), bundled=False)
             spec = inspect_checkpoint(candidate, size)
             return record_for(spec, _model_id(candidate), bundled=False)
     catalog = catalog or discover()
@@ -136,6 +145,9 @@ def resolve(model: str | None, size: int | None = None, catalog: Catalog | None 
         return found
     found = catalog.get(model)
     if found is None:
+        pair_file = paths.user_models_dir() / f"{model}{pairs.PAIR_SUFFIX}"
+        if pair_file.is_file():  # a pair the catalog skipped: its own one-line problem (a member missing...)
+            return pairs.record_for_pair(pair_file, model, bundled=False)
         known = ", ".join(r.id for r in catalog.records) or "none"
         raise StudioError(f"no model with id '{model}' (known: {known}); give an id or a path")
     return found

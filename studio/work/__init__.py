@@ -30,6 +30,38 @@ def style_for(model: Any, style: str | None) -> str | None:
     raise StudioError(f"model '{name}' has no style '{style}' (it offers: {', '.join(styles)})")
 
 
+def styled(model: Any, style: str | None) -> tuple[Any, str | None]:
+    """The network that paints ``style`` and the style it paints, after ``style_for``: a style pair
+    (``studio.models.pairs.PairedModel``) gives its member checkpoint for the style (loaded on first
+    use; None means its first style), any other model itself. Every operation paints through this.
+
+    Example: ``styled(pair, "dark")`` is (the dark checkpoint's LoadedModel, "dark").
+    """
+    style = style_for(model, style)
+    member = getattr(model, "member", None)
+    if member is None:
+        return model, style
+    chosen = style if style is not None else model.styles[0]
+    return member(chosen), chosen
+
+
+def walk_models(model: Any, style_walk: tuple[str, str] | None) -> tuple[Any, Any]:
+    """A style walk of a style pair is a walk between its two members: (first, second) loaded
+    members, blended along the walk; (model, None) for any other model or a plain walk.
+    Both members must paint from noise of one shape (one size), else one line."""
+    if style_walk is None or getattr(model, "member", None) is None:
+        return model, None
+    for s in style_walk:
+        style_for(model, s)
+    first, second = model.member(style_walk[0]), model.member(style_walk[1])
+    if tuple(first.noise_shape) != tuple(second.noise_shape):
+        raise StudioError(
+            f"model '{model.spec.name}': its {style_walk[0]} and {style_walk[1]} checkpoints paint different sizes"
+            f" ({first.spec.resolution} and {second.spec.resolution} px); a style walk blends their predictions and needs one size"
+        )
+    return first, second
+
+
 class StepCount:
     """Progress of ``items`` paintings or frames of ``per_item`` steps each, painted in batches.
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from PIL import Image
 
-from studio.work import style_for
+from studio.work import styled
 
 Run = Callable[[Any, Any, Any], Any]
 Models = Callable[[], Any]
@@ -43,9 +43,9 @@ def filmstrip_task(
         from studio.engine.classroom import denoising_trajectory, frame_steps
 
         frame_steps(steps, every)  # a bad --every fails before the model loads
-        model = _load(models, record, device, cancel)
+        model, chosen = styled(_load(models, record, device, cancel), style)
         return denoising_trajectory(
-            model, seed, style=style_for(model, style), sampler=sampler, steps=steps, eta=eta,
+            model, seed, style=chosen, sampler=sampler, steps=steps, eta=eta,
             every=every, cancel=cancel, on_frame=on_frame, on_progress=lambda step, total: report(step, total),
         )
 
@@ -84,7 +84,7 @@ def forward_task(models: Models, record: Any, image: Image.Image, *, seed: int =
 
         from studio.engine.classroom import ForwardProcess
 
-        model = _load(models, record, device, cancel)
+        model, _ = styled(_load(models, record, device, cancel), None)  # a style pair: its first style's schedule
         fp = ForwardProcess.for_model(model, image, seed=seed)
         size = (model.noise_shape[-1], model.noise_shape[-2])
         clean = image if image.size == size else image.resize(size, Image.LANCZOS)
@@ -124,8 +124,8 @@ def compare_task(
     def run(report: Any, cancel: Any, device: Any) -> Comparison:
         from studio.engine.classroom import side_by_side
 
-        gan_model = _load(models, gan, device, cancel)
-        diff_model = _load(models, diffusion, device, cancel)
+        gan_model, _ = styled(_load(models, gan, device, cancel), style)
+        diff_model, _ = styled(_load(models, diffusion, device, cancel), style)
         total = 1000
 
         def progress(kind: str, fraction: float) -> None:

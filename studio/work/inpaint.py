@@ -21,7 +21,7 @@ from PIL import Image
 
 from studio.api import DEFAULT_BATCH, InpaintRequest
 from studio.engine.images import Painting
-from studio.work import style_for
+from studio.work import styled
 
 
 class InpaintOutbox:
@@ -87,7 +87,8 @@ def make_inpaint_run(
             outbox.add_notice(n)
         model = cache_of().get(record, device)
         cancel.raise_if_set()
-        req = replace(request, style=style_for(model, request.style)).resolved(model.kind)
+        model, style = styled(model, request.style)  # a style pair: the checkpoint of that style
+        req = replace(request, style=style).resolved(model.kind)
         batches = math.ceil(req.count / DEFAULT_BATCH)
         per_batch = [0]
         last = [0.0]

@@ -1,7 +1,7 @@
 """Paintings from a request: what Generate paints into the gallery (the worker's Paint job).
 
 A series written to a folder is ``studio.work.series``; both paint through ``run`` here's rule:
-the style follows ``studio.work.style_for`` and image k has seed ``seed + k``.
+the style follows ``studio.work.styled`` (a style pair paints with its member of that style) and image k has seed ``seed + k``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from studio.api import PaintRequest
-from studio.work import style_for
+from studio.work import styled
 
 
 def run(
@@ -26,5 +26,6 @@ def run(
     """Paint ``request`` with a loaded ``model``: ``studio.engine.paint.paint_series`` after the style rule."""
     from studio.engine.paint import paint_series
 
-    req = replace(request, style=style_for(model, request.style))
-    return paint_series(model, record, req, cancel=cancel, on_progress=on_progress, on_painting=on_painting)
+    painter, style = styled(model, request.style)
+    req = replace(request, style=style)
+    return paint_series(painter, record, req, cancel=cancel, on_progress=on_progress, on_painting=on_painting)

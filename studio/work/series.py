@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from studio.api import SeriesRequest
-from studio.work import StepCount, steps_per_item, style_for
+from studio.work import StepCount, steps_per_item, styled
 from studio.work.walk import LatestFrame
 
 Run = Callable[[Callable[..., None], Any, Any], Any]
@@ -42,14 +42,15 @@ def run(
 ) -> Any:
     """Paint and write ``request``'s series with a loaded ``model``; returns the engine's ExportResult.
 
-    The style follows ``style_for``; a size the model cannot paint is refused before any work.
+    The style follows ``styled``; a size the model cannot paint is refused before any work.
     ``report(step, total)`` counts denoising steps over the whole series; ``on_file(item, step,
     total)`` sees each written painting (``studio.engine.export.ExportedPainting``).
     """
     from studio.engine.export import export_series
     from studio.engine.upscale import size_plan
 
-    req = replace(request.paint, style=style_for(model, request.paint.style))
+    model, style = styled(model, request.paint.style)  # a style pair: the checkpoint of that style
+    req = replace(request.paint, style=style)
     size_plan(model, req.size or record.resolution)  # a size it cannot paint is refused before any work
     count = StepCount(req.count, steps_per_item(model, req.steps))
 
@@ -129,7 +130,8 @@ def repaint_task(get_cache: Callable[[], Any], located: Located, original: str |
         model = get_cache().get(located.record, device)
         cancel.raise_if_set()
         report(0, 1, message="repainting")
-        image = repaint(model, located.record, located.meta, cancel=cancel)
+        painter, _ = styled(model, located.meta.get("style"))
+        image = repaint(painter, located.record, located.meta, cancel=cancel)
         with Image.open(original) as im:
             before = np.asarray(im.convert("RGB"))
         after = np.asarray(image.convert("RGB"))

@@ -22,7 +22,7 @@ from PIL import Image
 
 from studio.api import SMOOTHNESS_TARGET, WalkRequest, frame_count
 from studio.errors import StudioError
-from studio.work import StepCount, steps_per_item, style_for
+from studio.work import StepCount, steps_per_item, styled, walk_models
 
 Run = Callable[[Callable[..., None], Any, Any], Any]
 
@@ -72,20 +72,25 @@ def run(
     """Render ``request``'s walk with a loaded ``model`` (and ``pair``, a second per-style model, for a
     walk between two models); returns the engine's WalkResult. The one walk both faces paint.
 
-    The style follows ``style_for``; a style walk needs both styles in the model.
+    The style follows ``styled``; a style walk needs both styles in the model (a style pair walks
+    between its two checkpoints, ``walk_models``).
     ``report(step, total)`` counts denoising steps over all frames; ``on_frame(index, image, step,
     total)`` sees each finished frame.
     """
     from studio.engine.walk import render_walk
 
-    if request.style_walk is not None:
+    first, second = walk_models(model, request.style_walk)
+    if second is not None:  # a style pair's style walk: its two checkpoints, predictions blended along the walk
+        model, pair, request = first, second, replace(request, style_walk=None, style=None)
+    elif request.style_walk is not None:
         missing = [s for s in request.style_walk if s not in model.styles]
         if missing:
             offered = ", ".join(model.styles) or "none"
             raise StudioError(f"model '{record.id}' has no style '{missing[0]}' to walk through (it offers: {offered})")
         request = replace(request, style=None)
     else:
-        request = replace(request, style=style_for(model, request.style))
+        model, style = styled(model, request.style)
+        request = replace(request, style=style)
     frames = frame_count(max(2, len(request.keyframes)), request.frames, request.loop)
     count = StepCount(frames, steps_per_item(model, request.steps))
 

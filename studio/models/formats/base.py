@@ -62,6 +62,7 @@ class LoadedModel:
     size_multiple: int = 1  # diffusion: sizes other than native must be multiples of this
     upscaler: Any = None  # a two-stage model's LoadedUpscaler (studio.models.inkupscaler); None otherwise
     class_embedding: nn.Embedding | None = None  # the learned style embedding, when the format has one
+    paint_size: int | None = None  # a style pair's smaller member: its paintings are resized to this (the larger's) size
 
     @property
     def cascade_size(self) -> int | None:
