@@ -224,8 +224,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
         out = prepare_out_dir(args.out)
         device = choose_device(args.device)
         model = load_record(record, device.device, device.dtype)
-        if meta.get("device") and meta["device"] != device.device.type:
-            print(f"note: painted on {meta['device']}, repainting on {device.device.type}: pixels may differ slightly", file=sys.stderr)
+        where = str(device.device).split(":")[0]
+        if meta.get("device") and meta["device"] != where:
+            print(f"note: painted on {meta['device']}, repainting on {where}: pixels may differ slightly", file=sys.stderr)
         req, options = reproduction_request(meta, options)
     else:
         out = prepare_out_dir(args.out)
