@@ -35,7 +35,14 @@ def main() -> int:
     args = ap.parse_args()
 
     import torch
-    from format_fixtures import write_ada_pickle, write_dcgan_96, write_dcgan_data_parallel, write_openai_unet, write_rosinality
+    from format_fixtures import (
+        write_ada_pickle,
+        write_dcgan_96,
+        write_dcgan_data_parallel,
+        write_lightweight_gan,
+        write_openai_unet,
+        write_rosinality,
+    )
 
     from studio.engine.sampling import sample_diffusion, sample_gan
     from studio.models.loaders import load_checkpoint
@@ -48,6 +55,7 @@ def main() -> int:
             ("dcgan (DataParallel, 128 px)", write_dcgan_data_parallel(folder)[0]),
             ("stylegan2-rosinality (64 px)", write_rosinality(folder / "r64", size=64)[0]),
             ("stylegan2-ada (64 px)", write_ada_pickle(folder, resolution=64)[0]),
+            ("lightweight-gan (128 px)", write_lightweight_gan(folder / "lw", image_size=128)[0]),
             ("openai-unet (32 px, 2 levels)", write_openai_unet(folder / "oa", sidecar={"image_size": 32}, num_classes=2)[0]),
         ]
         print(f"# torch {torch.__version__}, {args.threads} thread(s), {args.count} paintings one at a time, diffusion: {args.steps} DDIM steps")

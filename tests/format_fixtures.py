@@ -182,12 +182,8 @@ def write_all(folder: Path) -> list[Path]:
     written += [write_dcgan_wrapped(folder, key)[0] for key in ("netG", "generator", "net", "state_dict", "model")]
     written += [write_dcgan_data_parallel(folder)[0], write_dcgan_discriminator(folder), write_dcgan_tiny(folder)[0]]
     written += [write_dcgan_odd_kernel(folder)[0], write_rosinality(folder)[0], write_ada_pickle(folder)[0]]
+    written += [write_openai_unet(folder / "openai", sidecar={"image_size": 32})[0], write_lightweight_gan(folder)[0]]
     return written
-
-
-if __name__ == "__main__":
-    for p in write_all(Path(sys.argv[1])):
-        print(p)
 
 
 # ---------------------------------------------------------------------------- rosinality stylegan2-pytorch
@@ -546,3 +542,133 @@ def write_openai_unet(folder: Path, name: str = "ema_0.9999_200000.pt", sidecar:
     if sidecar is not None:
         path.with_suffix(".json").write_text(json.dumps(sidecar))
     return path, sd
+
+
+# ---------------------------------------------------------------------------- lucidrains/lightweight-gan (FastGAN)
+
+
+def _dct_weights(width: int, channels: int) -> torch.Tensor:
+    """FCANet's fixed DCT filters (16 frequencies: 8 along each axis), as the trainer computes them."""
+    def basis(pos: int, freq: int) -> float:
+        v = math.cos(math.pi * freq * (pos + 0.5) / width) / math.sqrt(width)
+        return v * (1 if freq == 0 else math.sqrt(2))
+
+    us = [0] * 8 + list(range(8))
+    vs = list(range(8)) + [0] * 8
+    out = torch.zeros(1, channels, width, width)
+    part = channels // len(us)
+    for i, (u, v) in enumerate(zip(us, vs, strict=True)):
+        for x in range(width):
+            for y in range(width):
+                out[:, i * part : (i + 1) * part, x, y] = basis(x, u) * basis(y, v)
+    return out
+
+
+def lightweight_gan_generator_state(
+    image_size: int = 128, latent_dim: int = 16, fmap_max: int = 16, fmap_inverse_coef: int = 8,
+    attn_res_layers: tuple[int, ...] = (32,), freq_chan_attn: bool = False, channels: int = 3,
+    version: str = "1.2.1", seed: int = 0,
+) -> dict[str, torch.Tensor]:
+    """A lightweight-gan ``Generator`` state_dict, key for key and shape for shape, with random weights.
+
+    Widths follow the trainer's rule (2^(fmap_inverse_coef - res), capped at fmap_max; 3 from 256 px on);
+    skip-layer excitation joins 8→128, 16→256, 32→512, 64→1024 px where the size allows; attention
+    (8 heads of 64) sits before the layers whose input width is in ``attn_res_layers``. Version 1.0.0's
+    pixel shuffle widened to the layer's output width; 1.1.0 and later keep its input width.
+    """
+    g = torch.Generator().manual_seed(seed)
+    sd: dict[str, torch.Tensor] = {}
+
+    def rnd(*shape: int, scale: float = 1.0) -> torch.Tensor:
+        return torch.randn(*shape, generator=g) * scale
+
+    def conv(key: str, cout: int, cin: int, k: int, bias: bool = True, groups: int = 1) -> None:
+        sd[f"{key}.weight"] = rnd(cout, cin // groups, k, k, scale=1.2 / math.sqrt(cin // groups * k * k))
+        if bias:
+            sd[f"{key}.bias"] = rnd(cout, scale=0.1)
+
+    def bn(key: str, n: int) -> None:
+        sd[f"{key}.weight"] = 1 + rnd(n, scale=0.1)
+        sd[f"{key}.bias"] = rnd(n, scale=0.1)
+        sd[f"{key}.running_mean"] = rnd(n, scale=0.1)
+        sd[f"{key}.running_var"] = torch.rand(n, generator=g) + 0.5
+        sd[f"{key}.num_batches_tracked"] = torch.tensor(1000)
+
+    resolution = int(math.log2(image_size))
+    num_layers = resolution - 2
+    feats = [3 if n >= 8 else min(2 ** (fmap_inverse_coef - n), fmap_max) for n in range(2, num_layers + 2)]
+    widths = [latent_dim, *feats]
+    outs = dict(zip(range(2, num_layers + 2), feats, strict=True))
+    sle_map = {a: b for a, b in ((3, 7), (4, 8), (5, 9), (6, 10)) if a <= resolution and b <= resolution}
+    sd["initial_conv.0.weight"] = rnd(latent_dim, latent_dim * 2, 4, 4, scale=0.5)
+    sd["initial_conv.0.bias"] = rnd(latent_dim * 2, scale=0.1)
+    bn("initial_conv.1", latent_dim * 2)
+    for i, (cin, cout) in enumerate(zip(widths[:-1], widths[1:], strict=True)):
+        res = i + 2
+        mid = cout if version == "1.0.0" else cin
+        p = f"layers.{i}"
+        conv(f"{p}.0.0.net.0", mid * 4, cin, 1)
+        sd[f"{p}.0.1.f"] = torch.tensor([1.0, 2.0, 1.0])
+        conv(f"{p}.0.2.1", cout * 2, mid, 4)
+        sd[f"{p}.0.3.weight"] = rnd(1, scale=0.3)
+        bn(f"{p}.0.4", cout * 2)
+        if res in sle_map:
+            sle_out = outs[sle_map[res] - 1]
+            if freq_chan_attn:
+                sd[f"{p}.1.dct_weights"] = _dct_weights(2 ** (res + 1), cout)
+                conv(f"{p}.1.net.0", max(3, sle_out // 4), cout, 1)
+            else:
+                conv(f"{p}.1.to_k", 1, cout, 1)
+                conv(f"{p}.1.net.0", max(3, sle_out // 2), cout, 1)
+            conv(f"{p}.1.net.2", sle_out, sd[f"{p}.1.net.0.weight"].shape[0], 1)
+        if 2**res in attn_res_layers:
+            inner = 8 * 64
+            sd[f"{p}.2.norm.g"] = 1 + rnd(1, cin, 1, 1, scale=0.1)
+            sd[f"{p}.2.norm.b"] = rnd(1, cin, 1, 1, scale=0.1)
+            conv(f"{p}.2.fn.to_lin_q", inner, cin, 1, bias=False)
+            conv(f"{p}.2.fn.to_lin_kv.net.0", cin, cin, 3, bias=False, groups=cin)
+            conv(f"{p}.2.fn.to_lin_kv.net.1", inner * 2, cin, 1, bias=False)
+            conv(f"{p}.2.fn.to_q", inner, cin, 1, bias=False)
+            conv(f"{p}.2.fn.to_kv", inner * 2, cin, 1, bias=False)
+            conv(f"{p}.2.fn.to_out", cin, inner * 2, 1)
+    conv("out_conv", channels, widths[-1], 3)
+    sd["out_conv.bias"] = sd["out_conv.bias"] + 0.5  # the trainer's images are in [0, 1]
+    return sd
+
+
+def write_lightweight_gan(
+    folder: Path, name: str = "ink", step: int = 3, config: dict | None = None, **kw: object
+) -> tuple[Path, dict[str, torch.Tensor]]:
+    """``models/NAME/model_N.pt`` and ``models/NAME/.config.json`` as lightweight-gan's Trainer.save writes them.
+
+    The file holds ``{"GAN": LightweightGAN.state_dict(), "version", "G_scaler", "D_scaler"}``: ``G.*``,
+    its EMA ``GE.*`` (different weights, so a test sees which paints), and stand-ins for the
+    discriminator's ``D.*`` and ``D_aug.D.*`` (a few of its real key names; no loader reads them).
+    Returns the path and GE's state_dict.
+    """
+    import json
+
+    version = str(kw.get("version", "1.2.1"))
+    ge = lightweight_gan_generator_state(**kw)  # type: ignore[arg-type]
+    g = lightweight_gan_generator_state(**{**kw, "seed": int(kw.get("seed", 0)) + 1})  # type: ignore[arg-type]
+    gen = torch.Generator().manual_seed(7)
+    d = {"residual_layers.0.0.branches.0.0.f": torch.tensor([1.0, 2.0, 1.0]),
+         "residual_layers.0.0.branches.0.1.1.weight": torch.randn(8, 12, 1, 1, generator=gen),
+         "to_logits.0.weight": torch.randn(8, 8, 1, 1, generator=gen), "to_logits.2.weight": torch.randn(1, 8, 4, 4, generator=gen)}
+    gan = {**{f"G.{k}": v for k, v in g.items()}, **{f"D.{k}": v for k, v in d.items()},
+           **{f"GE.{k}": v for k, v in ge.items()}, **{f"D_aug.D.{k}": v for k, v in d.items()}}
+    run = folder / "models" / name
+    run.mkdir(parents=True, exist_ok=True)
+    path = run / f"model_{step}.pt"
+    torch.save({"GAN": gan, "version": version, "G_scaler": {}, "D_scaler": {}}, path)
+    channels = int(kw.get("channels", 3))  # type: ignore[call-overload]
+    written = {"image_size": int(kw.get("image_size", 128)), "transparent": channels == 4, "greyscale": channels == 1,  # type: ignore[call-overload]
+               "syncbatchnorm": False, "disc_output_size": 1, "optimizer": "adam",
+               "attn_res_layers": list(kw.get("attn_res_layers", (32,))), "freq_chan_attn": bool(kw.get("freq_chan_attn", False))}  # type: ignore[call-overload]
+    (run / ".config.json").write_text(json.dumps(config if config is not None else written))
+    return path, ge
+
+
+if __name__ == "__main__":
+    for p in write_all(Path(sys.argv[1])):
+        print(p)

@@ -40,6 +40,7 @@ class ModelSpec:
     weights_files: list[Path]
     card: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    details: Any = None  # the format module's own typed description (a frozen dataclass it defines)
 
 
 @dataclass
