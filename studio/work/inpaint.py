@@ -2,15 +2,14 @@
 
 ``make_inpaint_run`` builds the ``run(report, cancel, device)`` closure a TaskJob runs on the
 inference thread (see ``studio.work.jobs.TaskJob``). The engine (torch) is imported inside it,
-on that thread. Candidates (Paintings), notices and the latest preview go into an :class:`InpaintOutbox` the
-window reads when progress events arrive, so finished candidates are visible before the job ends
-(and survive a cancel).
+on that thread. Each candidate (a Painting), notice and preview is reported as one of the job's
+progress events (``meta["candidate"]``, ``meta["notice"]``, the event's image), so finished
+candidates are visible before the job ends (and survive a cancel).
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,49 +23,12 @@ from studio.engine.images import Painting
 from studio.work import styled
 
 
-class InpaintOutbox:
-    """What the worker hands the window while a job runs (thread-safe; the window only reads)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._candidates: list[Painting] = []
-        self._notices: list[str] = []
-        self._preview: Image.Image | None = None
-
-    def add_candidate(self, c: Painting) -> None:
-        with self._lock:
-            self._candidates.append(c)
-
-    def add_notice(self, text: str) -> None:
-        with self._lock:
-            if text not in self._notices:
-                self._notices.append(text)
-
-    def set_preview(self, image: Image.Image | None) -> None:
-        with self._lock:
-            self._preview = image
-
-    def candidates(self) -> list[Painting]:
-        with self._lock:
-            return list(self._candidates)
-
-    def notices(self) -> list[str]:
-        with self._lock:
-            return list(self._notices)
-
-    def take_preview(self) -> Image.Image | None:
-        with self._lock:
-            image, self._preview = self._preview, None
-            return image
-
-
 def make_inpaint_run(
     cache_of: Callable[[], Any],
     record: Any,
     image: Image.Image,
     mask: np.ndarray,
     request: InpaintRequest,
-    outbox: InpaintOutbox,
     *,
     name: str = "painting",
     preview_interval: float = 0.15,
@@ -84,7 +46,7 @@ def make_inpaint_run(
         cancel.raise_if_set()
         source = prepare_source(image, mask, name=name)
         for n in source.notices:
-            outbox.add_notice(n)
+            report(0, 0, message="notice", meta={"notice": n})
         model = cache_of().get(record, device)
         cancel.raise_if_set()
         model, style = styled(model, request.style)  # a style pair: the checkpoint of that style
@@ -102,17 +64,17 @@ def make_inpaint_run(
             if p.update is not None and now - last[0] >= preview_interval:
                 last[0] = now
                 previews = p.previews()
-                if previews:
-                    outbox.set_preview(previews[0])
+                where[:] = [min(step, total), total]
+                report(*where, image=previews[0] if previews else None)
+                return
             where[:] = [min(step, total), total]
             report(*where)
 
         def on_result(r: Any) -> None:
-            outbox.add_candidate(r)
-            report(*where, message="candidate")  # wakes the window to show it now
+            report(*where, message="candidate", meta={"candidate": r})  # shown now, before the job ends
 
         def on_notice(text: str) -> None:
-            outbox.add_notice(text)
+            report(*where, message="notice", meta={"notice": text})
 
         results = inpaint(
             model, record, source, req, cancel=cancel, on_progress=on_progress, on_result=on_result, on_notice=on_notice

@@ -45,7 +45,7 @@ class PaintJob:
     kind: ClassVar[JobKind] = JobKind.PAINT
 
 
-Report = Callable[..., None]  # report(step, total, image=None, message="") from inside a task
+Report = Callable[..., None]  # report(step, total, image=None, message="", meta=None) from inside a task
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class TaskJob:
     """Other long work for the one inference thread (inpaint, walk, filmstrip…), queued like paintings.
 
     ``run(report, cancel, device)`` runs on the inference thread: it calls ``report(step, total,
-    image=None, message="")`` for progress and previews (PIL images), ``cancel.raise_if_set()``
+    image=None, message="", meta=None)`` for progress, previews (PIL images) and partial results
+    (plain values in ``meta``), all of which reach the window as that job's events; ``cancel.raise_if_set()``
     between steps, and returns a result that arrives as ``JobEvent("finished").meta["result"]``.
     ``device`` is the studio's DeviceChoice; ``cache`` models come from ``PaintWorker.cache``.
     """
@@ -153,9 +154,13 @@ class PaintWorker:
 
     def run(self, job: PaintJob, cancel: Any) -> None:
         """Paint ``job``; every outcome is reported through ``emit``, nothing is raised."""
+        self._reported(job, lambda emit: self._run(job, cancel, emit))
+
+    def _reported(self, job: PaintJob | TaskJob, body: Callable[[Emit], None]) -> None:
+        """Run ``body(emit)`` for ``job``: a cancel or a failure becomes the job's last event, never an exception."""
         emit = self._emitter(job)
         try:
-            self._run(job, cancel, emit)
+            body(emit)
         except Cancelled:
             emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
         except BaseException as exc:  # noqa: BLE001 — the window shows it; the worker must survive
@@ -170,33 +175,26 @@ class PaintWorker:
 
     def run_task(self, job: TaskJob, cancel: Any) -> None:
         """Run another mode's work; outcomes are reported like a painting job's."""
-        emit = self._emitter(job)
-        try:
-            _, device = self._engine()
-            emit(JobEvent("started", job.id, message=device.label, memory_bytes=self.memory_bytes()))
-            last = [0.0]
+        self._reported(job, lambda emit: self._run_task(job, cancel, emit))
 
-            def report(step: int, total: int, image: Image.Image | None = None, message: str = "") -> None:
-                now = time.monotonic()
-                if image is None and step < total and now - last[0] < self.preview_interval:
-                    return
-                last[0] = now
-                fraction = step / total if total else 0.0
-                emit(JobEvent("progress", job.id, step, total, fraction=fraction, image=image, message=message))
+    def _run_task(self, job: TaskJob, cancel: Any, emit: Emit) -> None:
+        _, device = self._engine()
+        emit(JobEvent("started", job.id, message=device.label, memory_bytes=self.memory_bytes()))
+        last = [0.0]
 
-            result = job.run(report, cancel, device)
-            cancel.raise_if_set()
-            emit(
-                JobEvent(
-                    "finished", job.id, fraction=1.0, meta={"result": result}, message=job.label, memory_bytes=self.memory_bytes()
-                )
-            )
-        except Cancelled:
-            emit(JobEvent("cancelled", job.id, memory_bytes=self.memory_bytes()))
-        except BaseException as exc:  # noqa: BLE001 — the window shows it; the worker must survive
-            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                raise
-            emit(JobEvent("error", job.id, message=describe_error(exc), memory_bytes=self.memory_bytes()))
+        def report(
+            step: int, total: int, image: Image.Image | None = None, message: str = "", meta: dict[str, Any] | None = None
+        ) -> None:
+            now = time.monotonic()
+            if image is None and not meta and step < total and now - last[0] < self.preview_interval:
+                return  # a bare count, too soon after the last: dropped (previews and results never are)
+            last[0] = now
+            fraction = step / total if total else 0.0
+            emit(JobEvent("progress", job.id, step, total, fraction=fraction, image=image, message=message, meta=meta or {}))
+
+        result = job.run(report, cancel, device)
+        cancel.raise_if_set()
+        emit(JobEvent("finished", job.id, fraction=1.0, meta={"result": result}, message=job.label, memory_bytes=self.memory_bytes()))
 
     def _run(self, job: PaintJob, cancel: Any, emit: Emit) -> None:
         from studio.engine.pngmeta import save_png

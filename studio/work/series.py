@@ -19,7 +19,6 @@ from PIL import Image
 
 from studio.api import SeriesRequest
 from studio.work import StepCount, steps_per_item, styled
-from studio.work.walk import LatestFrame
 
 Run = Callable[[Callable[..., None], Any, Any], Any]
 
@@ -65,20 +64,16 @@ def run(
                          on_file=file_done)
 
 
-def series_task(get_cache: Callable[[], Any], record: Any, request: SeriesRequest, previews: LatestFrame | None = None) -> Run:
-    """A task running ``export_series``: progress per denoising step; each written painting is a
-    preview (in ``previews`` when given, else as the report's image)."""
+def series_task(get_cache: Callable[[], Any], record: Any, request: SeriesRequest) -> Run:
+    """A task running ``export_series``: progress per denoising step; each written painting is
+    reported as the event's image (its index in ``meta["index"]``, its file name as the message)."""
 
     def task(report: Callable[..., None], cancel: Any, device: Any) -> SeriesDone:
         model = get_cache().get(record, device)
         cancel.raise_if_set()
 
         def on_file(item: Any, done: int, total: int) -> None:
-            if previews is not None:
-                previews.put(item.painting.index, item.image)
-                report(done, total, message=item.path.name)
-            else:
-                report(done, total, image=item.image, message=item.path.name)
+            report(done, total, image=item.image, message=item.path.name, meta={"index": item.painting.index})
 
         result = run(model, record, request, report, cancel, on_file)
         return SeriesDone(

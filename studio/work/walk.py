@@ -12,7 +12,6 @@ Example (what the Walk tab does)::
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,26 +36,6 @@ class RenderedWalk:
     smooth: bool  # ratio within the engine's target (3)
     summary: str
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-class LatestFrame:
-    """The newest preview a task made, for its own tab to pick up when the progress event arrives.
-
-    Previews travel here rather than as the event's ``image``, which the Paint tab's canvas shows.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._item: tuple[int, Image.Image] | None = None
-
-    def put(self, index: int, image: Image.Image) -> None:
-        with self._lock:
-            self._item = (index, image)
-
-    def take(self) -> tuple[int, Image.Image] | None:
-        with self._lock:
-            item, self._item = self._item, None
-        return item
 
 
 def run(
@@ -104,14 +83,13 @@ def run(
     return render_walk(model, request, pair=pair, cancel=cancel, on_progress=on_progress, on_frame=frame_done)
 
 
-def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkRequest, previews: LatestFrame | None = None) -> Run:
+def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkRequest) -> Run:
     """A task that paints every frame of the walk with ``record``'s model (from the worker's cache).
 
     Progress counts denoising steps over all frames. Frames are painted one at a time, so each
     appears while the rest are still being painted (frames painted as a batch finish together: a
-    walk of up to eight frames showed nothing until it was done). Each finished frame is a
-    preview: put in ``previews`` when given (the report then only wakes the window), else
-    reported as the image.
+    walk of up to eight frames showed nothing until it was done). Each finished frame is reported
+    as the event's image, its index as ``meta["frame"]``.
     """
     settings.check()
 
@@ -121,11 +99,7 @@ def render_task(get_cache: Callable[[], Any], record: Any, settings: WalkRequest
         n = settings.total_frames()
 
         def on_frame(index: int, image: Image.Image, step: int, total: int) -> None:
-            if previews is not None:
-                previews.put(index, image)
-                report(step, total, message=f"frame {index + 1}/{n}")
-            else:
-                report(step, total, image=image, message=f"frame {index + 1}/{n}")
+            report(step, total, image=image, message=f"frame {index + 1}/{n}", meta={"frame": index})
 
         # one frame at a time, so each appears while the rest are painted
         result = run(model, record, replace(settings, batch_size=1), report, cancel, on_frame=on_frame)

@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from windowkit import WAIT_MS, make_window, record_events, tiny_bundled, wait_idle  # noqa: F401
 
-from studio.api import WalkRequest, parse_seeds
+from studio.api import JobKind, WalkRequest, parse_seeds
 
 
 def walk_setup(window, seeds: str = "3, 4", frames: int = 3, steps: int = 2):  # type: ignore[no-untyped-def]
@@ -61,9 +61,11 @@ def test_walk_renders_plays_and_scrubs(qtbot, make_window) -> None:
     wait_idle(qtbot, window)
     kinds = [e.kind for e in events if e.job_id == job.id]
     assert kinds[0] == "started" and kinds[-1] == "finished", kinds
-    # every frame showed up as a preview in the tab; the Paint tab's canvas was left alone
+    # every frame travelled in its job's events (WALK, the frame's index) and showed up as a preview in
+    # the tab; the window routed them by kind, so the Paint tab's canvas was left alone
+    frames = [e for e in events if e.job_id == job.id and e.image is not None]
+    assert {e.job_kind for e in frames} == {JobKind.WALK} and sorted(e.meta["frame"] for e in frames) == list(range(7))
     assert page.previews_shown >= 1
-    assert all(e.image is None for e in events if e.job_id == job.id)
     assert not window.canvas.has_image()
 
     # (3 keyframes - 1) * 3 + 1 frames, each a 16 px painting, shown and playing in the tab

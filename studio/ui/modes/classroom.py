@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 
 from studio.api import JobKind
 from studio.ui.canvas import CanvasView
-from studio.ui.modes.classroom_widgets import ImageRows, ModelChoice, SnrPlot, TaskTracker
+from studio.ui.modes.classroom_widgets import ImageRows, ModelChoice, SnrPlot
 from studio.ui.panels import SeedBox
+from studio.ui.tracker import JobTracker
 from studio.work import classroom as tasks
 
 
@@ -50,7 +51,7 @@ class _TaskView(QWidget):
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window_ = window
-        self.tracker = TaskTracker(window.runner, self)
+        self.tracker = JobTracker(window.runner, self)
         self.run_button = QPushButton()
         self.run_button.setObjectName("generateButton")
         self.cancel_button = QPushButton()
@@ -80,6 +81,22 @@ class _TaskView(QWidget):
         if running:
             self.progress.setValue(0)
             self.set_status(lambda: self.tr("Working… (queued behind other jobs if the studio is busy)"))
+
+    def _control_rows(self, first: Any, second: Any, *extra: QWidget) -> QVBoxLayout:
+        """(label, widget) pairs in two rows, so the view fits a laptop's window without scrolling
+        sideways (which cut off the row labels); the run and cancel buttons (and ``extra``) end the second."""
+        controls = QVBoxLayout()
+        for pairs in (first, second):
+            row = QHBoxLayout()
+            for label, w in pairs:
+                row.addWidget(label)
+                row.addWidget(w, 1 if isinstance(w, ModelChoice) else 0)  # model names take the room there is
+            if pairs is second:
+                row.addStretch(1)
+                for button in (self.run_button, self.cancel_button, *extra):
+                    row.addWidget(button)
+            controls.addLayout(row)
+        return controls
 
     def records(self) -> list[Any]:
         return self.window_.model_panel.records()
@@ -117,20 +134,11 @@ class FilmstripView(_TaskView):
         self.export_button.clicked.connect(self.export_dialog)
         self.form = QFormLayout()
         self.model_label, self.seed_label, self.steps_label, self.every_label = QLabel(), QLabel(), QLabel(), QLabel()
-        # two rows, so the view fits a laptop's window without scrolling sideways
-        controls = QVBoxLayout()
-        first, second = QHBoxLayout(), QHBoxLayout()
-        for row, pairs in ((first, ((self.model_label, self.model), (self.seed_label, self.seed))),
-                           (second, ((self.steps_label, self.steps), (self.every_label, self.every)))):
-            for label, w in pairs:
-                row.addWidget(label)
-                row.addWidget(w, 1 if isinstance(w, ModelChoice) else 0)  # model names take the room there is
-            if row is second:
-                row.addStretch(1)
-            controls.addLayout(row)
-        second.addWidget(self.run_button)
-        second.addWidget(self.cancel_button)
-        second.addWidget(self.export_button)
+        controls = self._control_rows(
+            ((self.model_label, self.model), (self.seed_label, self.seed)),
+            ((self.steps_label, self.steps), (self.every_label, self.every)),
+            self.export_button,
+        )
 
         self.rows = ImageRows(tile=96)
         self.rows.tile_clicked.connect(self.show_large)
@@ -465,19 +473,10 @@ class CompareView(_TaskView):
         self.seed = SeedBox(window.sampling_panel.seed())
         self.run_button.clicked.connect(self.run)
         self.gan_label, self.diffusion_label, self.count_label, self.seed_label = QLabel(), QLabel(), QLabel(), QLabel()
-        # two rows, so the view fits a laptop's window without scrolling sideways (which cut off the row labels)
-        controls = QVBoxLayout()
-        first, second = QHBoxLayout(), QHBoxLayout()
-        for row, pairs in ((first, ((self.gan_label, self.gan), (self.diffusion_label, self.diffusion))),
-                           (second, ((self.count_label, self.count), (self.seed_label, self.seed)))):
-            for label, w in pairs:
-                row.addWidget(label)
-                row.addWidget(w, 1 if isinstance(w, ModelChoice) else 0)  # model names take the room there is
-            if row is second:
-                row.addStretch(1)
-            controls.addLayout(row)
-        second.addWidget(self.run_button)
-        second.addWidget(self.cancel_button)
+        controls = self._control_rows(
+            ((self.gan_label, self.gan), (self.diffusion_label, self.diffusion)),
+            ((self.count_label, self.count), (self.seed_label, self.seed)),
+        )
         self.rows = ImageRows(tile=112)
         self.rows.tile_clicked.connect(lambda im, cap: self.large.set_image(im, caption=cap))
         self.scroll = QScrollArea()

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QSizePolicy, QWidget
 
-from studio.api import JobKind
 from studio.ui.images import to_qimage
 
 
@@ -244,57 +242,3 @@ class ModelChoice(QComboBox):
                 self.setCurrentIndex(i)
                 return True
         return False
-
-
-class TaskTracker(QObject):
-    """Follows one TaskJob of the window's runner: progress, result, failure, cancel."""
-
-    progress = Signal(int, int)
-    finished = Signal(object)  # the run function's result
-    failed = Signal(str)  # one line
-    cancelled = Signal()
-    running_changed = Signal(bool)
-
-    def __init__(self, runner: Any, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.runner = runner
-        self.job_id: int | None = None
-        runner.event.connect(self._on_event)
-
-    @property
-    def running(self) -> bool:
-        return self.job_id is not None
-
-    def submit(self, kind: JobKind, label: str | Callable[[], str], run: Callable[..., Any]) -> Any:
-        job = self.runner.submit_task(kind, label, run)
-        self.job_id = job.id
-        self.running_changed.emit(True)
-        return job
-
-    def cancel(self) -> None:
-        if self.job_id is None:
-            return
-        if self.runner.remove(self.job_id):  # still queued behind other work
-            self._done()
-            self.cancelled.emit()
-        elif self.runner.current is not None and self.runner.current.id == self.job_id:
-            self.runner.cancel_current()
-
-    def _done(self) -> None:
-        self.job_id = None
-        self.running_changed.emit(False)
-
-    def _on_event(self, ev: Any) -> None:
-        if self.job_id is None or ev.job_id != self.job_id:
-            return
-        if ev.kind == "progress":
-            self.progress.emit(ev.step, ev.total)
-        elif ev.kind == "finished":
-            self._done()
-            self.finished.emit(ev.meta.get("result"))
-        elif ev.kind == "error":
-            self._done()
-            self.failed.emit(ev.message)
-        elif ev.kind == "cancelled":
-            self._done()
-            self.cancelled.emit()

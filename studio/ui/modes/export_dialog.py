@@ -38,8 +38,8 @@ from studio.config import paths
 from studio.ui.images import to_qimage
 from studio.ui.modes.walk import worker_cache
 from studio.ui.panels import SeedBox
+from studio.ui.tracker import JobTracker
 from studio.work.series import Located, Repainted, SeriesDone, locate_for_png, repaint_task, series_task
-from studio.work.walk import LatestFrame
 
 PREFS_NAME = "export.json"
 FRAMINGS = (None, *FRAMES)
@@ -74,10 +74,9 @@ class ExportSeriesDialog(QDialog):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.win = window
-        self.job: Any = None
+        self.tracker = JobTracker(window.runner, self)
         self.finished_series: SeriesDone | None = None
         self.written = 0
-        self.previews = LatestFrame()
         self.count = QSpinBox()
         self.count.setRange(1, 999)
         self.seed_edit = SeedBox()
@@ -146,8 +145,13 @@ class ExportSeriesDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self._apply_prefs(load_prefs())
-        window.runner.event.connect(self._on_event)
+        self.tracker.event.connect(self._on_event)
         self.retranslate()
+
+    @property
+    def job(self) -> Any:
+        """The export job while it is queued or runs, else None."""
+        return self.tracker.job
 
     # ------------------------------------------------------------------ choices
     def _apply_prefs(self, p: dict[str, Any]) -> None:
@@ -232,42 +236,38 @@ class ExportSeriesDialog(QDialog):
             options=ExportOptions(name=p["name"], upscale=p["upscale"], frame=p["frame"], seal=p["seal"], sheet=p["sheet"]),
         )
         self.finished_series, self.written = None, 0
-        self.previews.take()
         self.open_button.hide()
         count = settings.paint.count
-        self.job = self.win.runner.submit_task(
+        job = self.tracker.submit(
             JobKind.SERIES,
             lambda: self.tr("Export {0} paintings").format(count),
-            series_task(worker_cache(self.win), record, settings, self.previews),
+            series_task(worker_cache(self.win), record, settings),
         )
         self.progress.setValue(0)
         self.set_status(self.tr("Waiting for the painter…"))
         self._update_buttons()
-        return self.job
+        return job
 
     def cancel_or_close(self) -> None:
         if self.job is None:
             self.close()
             return
-        runner = self.win.runner
-        if runner.current is not None and runner.current.id == self.job.id:
-            runner.cancel_current()
+        outcome = self.tracker.cancel()
+        if outcome == "cancelling":
             self.set_status(self.tr("Cancelling…"))
-        elif runner.remove(self.job.id):
-            self.job = None
+        elif outcome == "dequeued":
             self.set_status(self.tr("Cancelled before it started."))
             self._update_buttons()
 
     def _on_event(self, ev: JobEvent) -> None:
-        if self.job is None or ev.job_id != self.job.id:
-            return
+        """Each event of the export job (the tracker filters them); the tracker has already
+        forgotten the job when it ended."""
         if ev.kind == "started":
             self.set_status(self.tr("Painting…"))
         elif ev.kind == "progress":
             self.progress.setValue(int(ev.fraction * 1000))
-            self._show_preview(ev.message)
+            self._show_preview(ev)
         elif ev.kind == "finished":
-            self.job = None
             self.finished_series = ev.meta["result"]
             self.progress.setValue(1000)
             extra = self.tr(", a contact sheet") if self.finished_series.sheet else ""
@@ -278,8 +278,6 @@ class ExportSeriesDialog(QDialog):
             )
             self.open_button.show()
         elif ev.kind == "cancelled":
-            self.job = None
-            self._show_preview("")
             self.progress.setValue(0)
             self.set_status(
                 self.tr("Cancelled. The {0} paintings written before that are kept and listed in manifest.json.").format(
@@ -289,20 +287,19 @@ class ExportSeriesDialog(QDialog):
             if self.written:
                 self.open_button.show()
         elif ev.kind == "error":
-            self.job = None
             self.progress.setValue(0)
             self.set_status(self.tr("Export failed: {0}").format(ev.message), error=True)
         self._update_buttons()
 
-    def _show_preview(self, name: str) -> None:
-        item = self.previews.take()
-        if item is None:
+    def _show_preview(self, ev: JobEvent) -> None:
+        """A painting just written (the event's image; its index in ``meta["index"]``, its file name as the message)."""
+        if ev.image is None:
             return
-        index, image = item
-        self.written = index + 1
+        self.written = ev.meta.get("index", 0) + 1
+        name = ev.message
         if name:
             self.set_status(self.tr("Wrote {0}").format(name))
-        pix = QPixmap.fromImage(to_qimage(image))
+        pix = QPixmap.fromImage(to_qimage(ev.image))
         self.preview.setPixmap(
             pix.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
         )
@@ -385,7 +382,8 @@ class SeriesActions(QObject):
         super().__init__(window)
         self.win = window
         self.dialog: ExportSeriesDialog | None = None
-        self.repaint_job: Any = None
+        self.repaint = JobTracker(window.runner, self)
+        self.repaint.finished.connect(self._repainted)
         self.last_repaint: Repainted | None = None
         self.act_export = QAction(window)
         self.act_export.setShortcut(QKeySequence("Ctrl+Shift+E"))
@@ -399,10 +397,14 @@ class SeriesActions(QObject):
         menu.insertSeparator(before)
         menu.insertAction(before, self.act_export)
         menu.insertAction(before, self.act_repaint)
-        window.runner.event.connect(self._on_event)
         window.painting_dropped.connect(self.repaint_from_png)  # a painting dropped on the window is painted again
         window.installEventFilter(self)
         self.retranslate()
+
+    @property
+    def repaint_job(self) -> Any:
+        """The repaint job while it is queued or runs, else None."""
+        return self.repaint.job
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.win and event.type() == QEvent.Type.LanguageChange:
@@ -444,35 +446,28 @@ class SeriesActions(QObject):
                 self.win.show_error(lambda: self.tr("Cannot repaint {0}: {1}").format(path.name, error))
                 return
             self._repaint_source = path
-            self.repaint_job = self.win.runner.submit_task(
+            self.repaint.submit(
                 JobKind.REPAINT, lambda: self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.win), result, path)
             )
 
         self.win.runner.run_io(lambda: locate_for_png(path, known), located)
 
-    def _on_event(self, ev: JobEvent) -> None:
-        if self.repaint_job is None or ev.job_id != self.repaint_job.id:
-            return
-        if ev.kind == "finished":
-            self.repaint_job = None
-            result: Repainted = ev.meta["result"]
-            self.last_repaint = result
-            name = self._repaint_source.name
-            self.win.canvas.set_image(
-                result.image, caption=lambda: self.tr("seed {0} · repainted from {1}").format(result.seed, name)
+    def _repainted(self, result: Repainted) -> None:
+        self.last_repaint = result
+        name = self._repaint_source.name
+        self.win.canvas.set_image(
+            result.image, caption=lambda: self.tr("seed {0} · repainted from {1}").format(result.seed, name)
+        )
+        if result.identical:
+            self.win.show_info(lambda: self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
+        elif result.max_difference < 0:
+            self.win.show_info(lambda: self.tr("Repainted {0}: the original has a different size.").format(name))
+        else:
+            self.win.show_info(
+                lambda: self.tr(
+                    "Repainted {0}: differs from the original by up to {1}/255 (another device or library version?)."
+                ).format(name, result.max_difference)
             )
-            if result.identical:
-                self.win.show_info(lambda: self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
-            elif result.max_difference < 0:
-                self.win.show_info(lambda: self.tr("Repainted {0}: the original has a different size.").format(name))
-            else:
-                self.win.show_info(
-                    lambda: self.tr(
-                        "Repainted {0}: differs from the original by up to {1}/255 (another device or library version?)."
-                    ).format(name, result.max_difference)
-                )
-        elif ev.kind in ("cancelled", "error"):
-            self.repaint_job = None
 
 
 def install(window: Any) -> None:

@@ -51,7 +51,8 @@ from studio.ui.gallery import make_thumbnail
 from studio.ui.images import thumbnail_icon
 from studio.ui.modes.maskcanvas import MaskCanvas, mask_to_array
 from studio.ui.panels import SeedBox, icon
-from studio.work.inpaint import InpaintOutbox, make_inpaint_run
+from studio.ui.tracker import JobTracker
+from studio.work.inpaint import make_inpaint_run
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")
 THUMB = 72
@@ -100,14 +101,14 @@ class InpaintPage(QWidget):
         self.painting_style: str | None = None  # the opened painting's own ink style (from its PNG settings)
         self._style_picked = False  # the painter chose a style here for this painting
         self.candidates: list[Painting] = []
-        self.job_id = 0
-        self._outbox: InpaintOutbox | None = None
+        self.tracker = JobTracker(window.runner, self)  # the inpainting job
+        self._notices: list[str] = []  # what the running job said about the painting (its size, its mask)
         self._kind = "diffusion"
         self._message_source: str | Callable[[], str] = ""
         self._progress_source: Callable[[], str] = lambda: self.tr("Ready")
         self._build()
         self._shortcuts()
-        window.runner.event.connect(self._on_event)
+        self.tracker.event.connect(self._on_event)
         window.model_panel.model_changed.connect(self._on_model)
         window.model_panel.style_changed.connect(self._follow_side_panel)
         self._on_model(window.model_panel.current_record())
@@ -459,7 +460,7 @@ class InpaintPage(QWidget):
         """Open ``image`` for inpainting; ``style`` is its own ink style (the tab's default), None when unknown."""
         if self.job_id:  # its candidates belong to the painting being replaced
             self.cancel()
-            self.job_id, self._outbox = 0, None
+            self.tracker.forget()
             self._status(lambda: self.tr("Cancelled"))
         self.painting = image.convert("RGB")
         self.painting_name = name
@@ -662,12 +663,10 @@ class InpaintPage(QWidget):
             jumps=self.jumps.value() if self.jumps.isEnabled() else None,
         )
         runner = self.window_.runner
-        outbox = InpaintOutbox()
-        run = make_inpaint_run(runner.model_cache, record, self.painting, mask, params, outbox, name=self.painting_name)
-        self._outbox = outbox
+        run = make_inpaint_run(runner.model_cache, record, self.painting, mask, params, name=self.painting_name)
+        self._notices = []
         self._set_candidates([])
-        job = runner.submit_task(JobKind.INPAINT, lambda: self.tr("Inpaint"), run)
-        self.job_id = job.id
+        job = self.tracker.submit(JobKind.INPAINT, lambda: self.tr("Inpaint"), run)
         self.progress.setValue(0)
         waiting = runner.current is not job
         self._status(lambda: self.tr("Waiting for the painter…") if waiting else self.tr("Starting…"))
@@ -677,46 +676,45 @@ class InpaintPage(QWidget):
         self._update_enabled()
         return job
 
+    @property
+    def job_id(self) -> int:
+        """The inpainting job's id while it is queued or runs, else 0."""
+        return self.tracker.job_id or 0
+
     def cancel(self) -> None:
-        runner = self.window_.runner
-        if not self.job_id:
-            return
-        current = runner.current
-        if current is not None and current.id == self.job_id:
-            runner.cancel_current()
+        outcome = self.tracker.cancel()
+        if outcome == "cancelling":
             self._status(lambda: self.tr("Cancelling…"))
-        elif runner.remove(self.job_id):
-            self.job_id = 0
+        elif outcome == "dequeued":
             self.progress.setValue(0)
             self._status(lambda: self.tr("Cancelled"))
             self._update_enabled()
 
     def _on_event(self, ev: JobEvent) -> None:
-        if not self.job_id or ev.job_id != self.job_id:
-            return
-        outbox = self._outbox
+        """An event of the inpainting job (the tracker filters them)."""
         if ev.kind == "started":
             self._status(lambda: self.tr("Starting…"))
         elif ev.kind == "progress":
             if ev.total:
                 self.progress.setValue(int(ev.fraction * 1000))
                 self._status(lambda: self.tr("Step {0}/{1}").format(ev.step, ev.total))
-            if outbox is not None:
-                preview = outbox.take_preview()
-                if preview is not None:
-                    self.preview.setPixmap(thumbnail_icon(preview, THUMB).pixmap(THUMB, THUMB))
-                self._sync(outbox)
+            if ev.image is not None:
+                self.preview.setPixmap(thumbnail_icon(ev.image, THUMB).pixmap(THUMB, THUMB))
+            notice = ev.meta.get("notice")
+            if notice and notice not in self._notices:
+                self._notices.append(notice)
+            candidate = ev.meta.get("candidate")
+            if candidate is not None:
+                self._set_candidates([*self.candidates, candidate], keep_choice=True)
         elif ev.kind == "finished":
             result = ev.meta.get("result")
             if isinstance(result, list):
                 self._set_candidates(result, keep_choice=True)
-            elif outbox is not None:
-                self._sync(outbox)
             self._finish()
             self.progress.setValue(1000)
             made = len(self.candidates)
             self._status(lambda: self.tr("Done: {0} candidate(s)").format(made))
-            notices = outbox.notices() if outbox is not None else []
+            notices = list(self._notices)
             self.show_message(
                 lambda: " · ".join(
                     [*notices, self.tr("Pick a candidate below (hold Space to compare with the original), then Keep it.")]
@@ -725,8 +723,6 @@ class InpaintPage(QWidget):
             if self.strip.currentRow() < 0 and self.candidates:
                 self.strip.setCurrentRow(0)
         elif ev.kind == "cancelled":
-            if outbox is not None:
-                self._sync(outbox)
             self._finish()
             self.progress.setValue(0)
             self._status(lambda: self.tr("Cancelled"))
@@ -739,14 +735,8 @@ class InpaintPage(QWidget):
             self.show_message(lambda: self.tr("Inpainting failed: {0}").format(ev.message), "error")
 
     def _finish(self) -> None:
-        self.job_id = 0
         self.preview.clear()
         self._update_enabled()
-
-    def _sync(self, outbox: InpaintOutbox) -> None:
-        got = outbox.candidates()
-        if len(got) != len(self.candidates):
-            self._set_candidates(got, keep_choice=True)
 
     def _set_candidates(self, candidates: list[Painting], keep_choice: bool = False) -> None:
         row = self.strip.currentRow() if keep_choice else -1

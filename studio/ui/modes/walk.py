@@ -43,7 +43,8 @@ from studio.api import EASINGS, WALK_SAMPLERS, JobEvent, JobKind, WalkRequest, i
 from studio.errors import StudioError
 from studio.ui.canvas import CanvasView
 from studio.ui.gallery import META_ROLE, PATH_ROLE
-from studio.work.walk import LatestFrame, RenderedWalk, check_animation_target, export_task, render_task
+from studio.ui.tracker import JobTracker
+from studio.work.walk import RenderedWalk, check_animation_target, export_task, render_task
 
 PICK_THUMB = 48
 EXPORT_SUFFIXES = (".gif", ".mp4", ".webp")
@@ -70,11 +71,10 @@ class WalkPage(QWidget):
         self.result: RenderedWalk | None = None
         self.frames: list[Image.Image] = []
         self.shown_index = -1
-        self.render_job: Any = None
-        self.export_job: Any = None
+        self.renderer = JobTracker(window.runner, self)  # the walk being rendered
+        self.exporter = JobTracker(window.runner, self)  # the animation being written
         self.last_export: str | None = None
         self._export_target = ""
-        self.previews = LatestFrame()  # frames as they are rendered, handed over beside the progress events
         self.previews_shown = 0
         self._render_frames = 0  # frames of the walk being rendered
         self._progress_source: Callable[[], str] = lambda: self.tr("Ready")
@@ -83,12 +83,23 @@ class WalkPage(QWidget):
         self.retranslate()
         self._on_model(window.model_panel.current_record())
         window.model_panel.model_changed.connect(self._on_model)
-        window.runner.event.connect(self._on_event)
+        self.renderer.event.connect(lambda ev: self._on_event("render", ev))
+        self.exporter.event.connect(lambda ev: self._on_event("export", ev))
         window.runner.busy_changed.connect(lambda _busy: self._update_buttons())
         model = window.gallery.model()
         for sig in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             sig.connect(self.refresh_gallery)
         self.refresh_gallery()
+
+    @property
+    def render_job(self) -> Any:
+        """The render job while it is queued or runs, else None."""
+        return self.renderer.job
+
+    @property
+    def export_job(self) -> Any:
+        """The export job while it is queued or runs, else None."""
+        return self.exporter.job
 
     # ------------------------------------------------------------------ construction
     def _build(self) -> None:
@@ -336,15 +347,14 @@ class WalkPage(QWidget):
             if not settings.total_frames():
                 self.show_message(lambda: self.tr("Give two seeds or more (or one with the style walk)."), error=True)
                 return None
-            run = render_task(worker_cache(self.win), record, settings, self.previews)
+            run = render_task(worker_cache(self.win), record, settings)
         except StudioError as exc:
             self.show_message(str(exc), error=True)
             return None
         self.hide_message()
-        self.previews.take()
         self.previews_shown = 0
         self._render_frames = n = settings.total_frames()
-        self.render_job = self.win.runner.submit_task(JobKind.WALK, lambda: self.tr("Walk of {0} frames").format(n), run)
+        self.renderer.submit(JobKind.WALK, lambda: self.tr("Walk of {0} frames").format(n), run)
         self.progress.setValue(0)
         if self.win.runner.current is not self.render_job:
             self._set_progress(lambda: self.tr("Waiting for the painter…"))
@@ -354,35 +364,16 @@ class WalkPage(QWidget):
         return self.render_job
 
     def cancel(self) -> None:
-        runner = self.win.runner
-        for job in (self.render_job, self.export_job):
-            if job is None:
-                continue
-            if runner.current is not None and runner.current.id == job.id:
-                runner.cancel_current()
+        for tracker in (self.renderer, self.exporter):
+            outcome = tracker.cancel()
+            if outcome == "cancelling":
                 self._set_progress(lambda: self.tr("Cancelling…"))
-            elif runner.remove(job.id):
-                self._job_ended(job.id)
+            elif outcome == "dequeued":
+                self._update_buttons()
                 self._set_progress(lambda: self.tr("Cancelled"))
 
-    def _mine(self, ev: JobEvent) -> str | None:
-        if self.render_job is not None and ev.job_id == self.render_job.id:
-            return "render"
-        if self.export_job is not None and ev.job_id == self.export_job.id:
-            return "export"
-        return None
-
-    def _job_ended(self, job_id: int) -> None:
-        if self.render_job is not None and self.render_job.id == job_id:
-            self.render_job = None
-        if self.export_job is not None and self.export_job.id == job_id:
-            self.export_job = None
-        self._update_buttons()
-
-    def _on_event(self, ev: JobEvent) -> None:
-        which = self._mine(ev)
-        if which is None:
-            return
+    def _on_event(self, which: str, ev: JobEvent) -> None:
+        """An event of the render (``which == "render"``) or export job; its tracker has filtered it."""
         if ev.kind == "started":
             self.progress.setValue(0)
             self._set_progress(lambda: self.tr("Rendering…") if which == "render" else self.tr("Exporting…"))
@@ -390,7 +381,7 @@ class WalkPage(QWidget):
             self.progress.setValue(int(ev.fraction * 1000))
             if which == "render":
                 self._set_progress(self._render_text(ev.step, ev.total))
-                self._show_preview()
+                self._show_preview(ev)
             else:
                 self._set_progress(lambda: self.tr("Exporting frame {0}/{1}").format(ev.step, ev.total))
         elif ev.kind == "finished":
@@ -404,7 +395,7 @@ class WalkPage(QWidget):
                 self._set_progress(lambda: self.tr("Exported"))
                 written = self.last_export
                 self.show_message(lambda: self.tr("Exported {0}").format(written))
-            self._job_ended(ev.job_id)
+            self._update_buttons()
         elif ev.kind == "cancelled":
             self.progress.setValue(0)
             self._set_progress(lambda: self.tr("Cancelled"))
@@ -413,7 +404,7 @@ class WalkPage(QWidget):
                 self._restore_view()
             else:
                 self.show_message(lambda: self.tr("Export cancelled: no file was written."))
-            self._job_ended(ev.job_id)
+            self._update_buttons()
         elif ev.kind == "error":
             self.progress.setValue(0)
             self._set_progress(lambda: self.tr("Failed"))
@@ -422,13 +413,13 @@ class WalkPage(QWidget):
                 self._restore_view()
             else:
                 self.show_message(lambda: self.tr("Export failed: {0}").format(ev.message), error=True)
-            self._job_ended(ev.job_id)
+            self._update_buttons()
 
-    def _show_preview(self) -> None:
-        item = self.previews.take()
-        if item is None:
+    def _show_preview(self, ev: JobEvent) -> None:
+        """A frame just rendered (the event's image, its index in ``meta["frame"]``)."""
+        if ev.image is None:
             return
-        index, image = item
+        index, image = ev.meta.get("frame", 0), ev.image
         self.stop()
         self.previews_shown += 1
         n = self._render_frames
@@ -556,7 +547,7 @@ class WalkPage(QWidget):
                 return
             self.hide_message()
             run = export_task(frames, out, fps=fps, upscale=upscale, meta=meta)
-            self.export_job = self.win.runner.submit_task(JobKind.ANIMATION, lambda: self.tr("Export {0}").format(out.name), run)
+            self.exporter.submit(JobKind.ANIMATION, lambda: self.tr("Export {0}").format(out.name), run)
             self.win.settings.output_dir = str(out.parent)
             self._update_buttons()
 
