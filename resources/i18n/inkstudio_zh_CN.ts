@@ -855,6 +855,11 @@ Each step&apos;s predicted painting appears here as it forms.</source>
         <source>Paint (Ctrl+Enter)</source>
         <translation>作画（Ctrl+Enter）</translation>
     </message>
+    <message>
+        <location filename="../../studio/ui/panels.py" line="454"/>
+        <source>The painting engine is loading…</source>
+        <translation>绘画引擎载入中…</translation>
+    </message>
 </context>
 <context>
     <name>qtcheck</name>

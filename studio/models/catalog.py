@@ -1,17 +1,28 @@
-"""The model catalog: bundled models, the user's models folder, and any path given."""
+"""The model catalog: bundled models, the user's models folder, and any path given.
+
+Importing it needs no torch: ``listing`` reads what Ink Studio checkpoints say about themselves in
+their headers, which is what the window shows before the engine is loaded; ``discover`` and
+``resolve`` inspect every other format with the loaders (torch), imported when first called.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from studio.api import ModelRecord
 from studio.config import paths
 from studio.errors import CheckpointError, StudioError
 from studio.models import inkfile, pairs
-from studio.models.loaders import TORCH_SUFFIXES, ModelSpec, inspect_checkpoint
+from studio.models.files import TORCH_SUFFIXES
+
+if TYPE_CHECKING:
+    from studio.models.loaders import ModelSpec
 
 DEFAULT_MODEL_ID = "ink-diffusion-64"
 
@@ -35,7 +46,8 @@ def weights_sha256(files: list[Path]) -> str:
     return digest
 
 
-def record_for(spec: ModelSpec, model_id: str, bundled: bool) -> ModelRecord:
+def record_for(spec: ModelSpec | Any, model_id: str, bundled: bool) -> ModelRecord:
+    """The catalog's record of a checkpoint's spec (a ``ModelSpec``, or anything with its fields)."""
     return ModelRecord(
         id=model_id,
         name=spec.name,
@@ -81,6 +93,7 @@ def _model_id(path: Path) -> str:
 class Catalog:
     records: list[ModelRecord]
     problems: list[str]  # one line per file that looked like a model but could not be read
+    later: list[Path] = field(default_factory=list)  # ``listing`` only: files only ``discover`` can read (torch)
 
     def get(self, model_id: str) -> ModelRecord | None:
         return next((r for r in self.records if r.id == model_id), None)
@@ -103,29 +116,65 @@ def model_folders() -> list[tuple[Path, bool]]:
     return [(paths.bundled_models_dir(), True), (paths.user_models_dir(), False)]
 
 
+def _files(extra_paths: list[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """Every file ``discover`` reads, in order, with whether it counts as bundled."""
+    for folder, bundled in model_folders():
+        for p in _candidates(folder):
+            yield p, bundled
+    for p in extra_paths:
+        yield Path(p), False
+
+
+def _is_ink_file(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() == ".safetensors"
+
+
 def discover(extra_paths: list[str | Path] = ()) -> Catalog:
     """Scan the bundled and user model folders (and ``extra_paths``) for loadable models."""
+    from studio.models.loaders import inspect_checkpoint
+
+    return _scan(extra_paths, lambda path: inspect_checkpoint(path))
+
+
+def listing(extra_paths: list[str | Path] = ()) -> Catalog:
+    """``discover``'s list without torch: Ink Studio checkpoints described from their headers, with
+    the same ids and records ``discover`` gives them; every other file (another format, a style
+    pair) is left in ``later`` for ``discover``. The window shows this while the engine loads."""
+    return _scan(extra_paths, None)
+
+
+def _scan(extra_paths: list[str | Path], inspect: Any) -> Catalog:
+    """Records of the catalog's files; ``inspect`` None: only what reads without torch (see ``listing``)."""
     records: list[ModelRecord] = []
     problems: list[str] = []
+    later: list[Path] = []
     seen: set[str] = set()
-    items: list[tuple[Path, bool]] = [(p, b) for folder, b in model_folders() for p in _candidates(folder)]
-    items += [(Path(p), False) for p in extra_paths]
-    for path, bundled in items:
+    for path, bundled in _files(list(extra_paths)):
         base = _model_id(path)
         model_id, n = base, 2
         while model_id in seen:
             model_id, n = f"{base}-{n}", n + 1
         try:
-            if pairs.is_pair_file(path):
+            if inspect is not None and pairs.is_pair_file(path):
                 record = pairs.record_for_pair(path, model_id, bundled)
+            elif inspect is not None:
+                record = record_for(inspect(path), model_id, bundled)
+            elif _is_ink_file(path) and not pairs.is_pair_file(path):
+                try:
+                    fields = inkfile.describe(path)
+                except CheckpointError:  # not ours (another safetensors format) or broken: discover says which
+                    later.append(path)
+                    continue
+                record = record_for(SimpleNamespace(**fields), model_id, bundled)  # ModelSpec's fields, no torch
             else:
-                record = record_for(inspect_checkpoint(path), model_id, bundled)
+                later.append(path)
+                continue
         except (CheckpointError, StudioError) as exc:
             problems.append(str(exc))
             continue
         seen.add(model_id)
         records.append(record)
-    return Catalog(records, problems)
+    return Catalog(records, problems, later)
 
 
 def resolve(model: str | None, size: int | None = None, catalog: Catalog | None = None) -> ModelRecord:
@@ -135,6 +184,8 @@ def resolve(model: str | None, size: int | None = None, catalog: Catalog | None 
         if candidate.exists() or any(sep in model for sep in ("/", "\\")) or candidate.suffix:
             if pairs.is_pair_file(candidate):
                 return pairs.record_for_pair(candidate, pairs.pair_id(candidate), bundled=False)
+            from studio.models.loaders import inspect_checkpoint
+
             spec = inspect_checkpoint(candidate, size)
             return record_for(spec, _model_id(candidate), bundled=False)
     catalog = catalog or discover()

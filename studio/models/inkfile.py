@@ -15,7 +15,9 @@ metadata entry ``"inkstudio"`` holding JSON::
       "card": "markdown text (optional)"
     }
 
-Reading it never unpickles anything: safetensors holds only tensors and strings.
+Reading it never unpickles anything: safetensors holds only tensors and strings. Reading the
+metadata (``read_ink_metadata``, ``describe``) needs no torch, so the window lists these models
+before the engine is loaded; torch is imported only to read or write the weights.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
 
+from studio.api import MAX_UPSCALE_PASSES
 from studio.errors import CheckpointError
+from studio.models.files import card_beside
+
+if TYPE_CHECKING:
+    import torch
 
 META_KEY = "inkstudio"
 FORMAT_VERSION = 1
@@ -38,6 +43,8 @@ KINDS = ("diffusion", "gan", "upscaler")
 
 def save_ink_checkpoint(path: str | Path, state_dict: dict[str, torch.Tensor], meta: dict[str, Any]) -> Path:
     """Write weights + metadata to ``path`` atomically (temporary name, then rename)."""
+    from safetensors.torch import save_file
+
     path = Path(path)
     full = {"format": META_KEY, "format_version": FORMAT_VERSION, **meta}
     validate_meta(full, path)
@@ -56,7 +63,7 @@ def read_ink_metadata(path: str | Path) -> dict[str, Any]:
     """The JSON metadata of an Ink Studio checkpoint; CheckpointError when it is not one."""
     path = Path(path)
     try:
-        with safe_open(str(path), framework="pt") as f:
+        with safe_open(str(path), framework="numpy") as f:  # the header only: no torch needed
             header = f.metadata() or {}
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(path, f"not a readable safetensors file ({_short(exc)})") from None
@@ -77,6 +84,55 @@ def is_upscaler(path: str | Path) -> bool:
         return read_ink_metadata(path).get("kind") == "upscaler"
     except CheckpointError:
         return False
+
+
+def describe(path: Path) -> dict[str, Any]:
+    """What the file's header says about the model, as ``ModelSpec`` fields (no torch): kind, name,
+    styles, size, the weight files (with a two-stage model's upscaler) and its card.
+
+    CheckpointError when it is not an Ink Studio painting model (an upscaler is refused by name).
+    """
+    meta = read_ink_metadata(path)
+    if meta["kind"] == "upscaler":
+        raise CheckpointError(path, "is an ink upscaler, not a painting model (use it with 'inkstudio upscale --upscaler')")
+    extra: dict[str, Any] = {"meta": meta}
+    weights = [path]
+    if "cascade" in meta:
+        extra["cascade"] = _cascade_of(path, meta)
+        weights.append(extra["cascade"]["upscaler"])
+    return {
+        "path": path,
+        "format": META_KEY,
+        "kind": meta["kind"],
+        "name": str(meta.get("name") or path.stem),
+        "styles": dict(meta.get("styles", {})),
+        "resolution": meta["resolution"],
+        "channels": meta["channels"],
+        "weights_files": weights,
+        "card": card_beside(path) or meta.get("card"),
+        "extra": extra,
+    }
+
+
+def _cascade_of(path: Path, meta: dict[str, Any]) -> dict[str, Any]:
+    """A two-stage model's second stage: ``"cascade": {"upscaler": FILE beside it, "size": default px}``."""
+    cascade = meta["cascade"]
+    if not isinstance(cascade, dict):
+        raise CheckpointError(path, "metadata 'cascade' must be {'upscaler': file name, 'size': pixels}")
+    name = cascade.get("upscaler")
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        raise CheckpointError(path, f"metadata 'cascade.upscaler' must name a file beside the model, not {name!r}")
+    size = cascade.get("size")
+    base = meta["resolution"]
+    ok_sizes = [base * 2**k for k in range(MAX_UPSCALE_PASSES + 1)]
+    if not isinstance(size, int) or isinstance(size, bool) or size not in ok_sizes:
+        raise CheckpointError(path, f"metadata 'cascade.size' must be one of {', '.join(map(str, ok_sizes))}, not {size!r}")
+    upscaler = path.with_name(name)
+    if not upscaler.is_file():
+        raise CheckpointError(path, f"its upscaler {name} is missing (it must lie beside the model)")
+    if not is_upscaler(upscaler):
+        raise CheckpointError(path, f"{name} beside it is not an ink upscaler")
+    return {"upscaler": upscaler, "size": size}
 
 
 def load_ink_state(path: str | Path) -> dict[str, torch.Tensor]:

@@ -131,7 +131,8 @@ class MainWindow(QMainWindow):
         self._eta_seconds: int | None = None
         self._progress_text: Callable[[], str] = lambda: self.tr("Ready")
         self._cuda_bytes = 0
-        self.catalog_ready = False
+        self.catalog_ready = False  # the model list is complete (every format read)
+        self.engine_ready = False  # the engine is imported and the first model loaded: Generate is enabled
         self.gallery_ready = False
         self._closing = False
         self.device_label_text = ""
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self._build_status_bar()
+        self._set_generate_enabled(False)  # until the engine is loaded (it loads in the background)
         install_modes(self)
         self._apply_settings()
         self.retranslate()
@@ -356,35 +358,63 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ catalog and gallery (file thread)
     def _load_catalog(self) -> None:
+        """The model list in two passes on the file thread: first what the checkpoints' headers say
+        (no torch: the list is there while the engine loads), then, when other formats or style pairs
+        are present, the whole catalog (``discover``, which reads them with torch)."""
         extra = [p for p in self.settings.extra_models if Path(p).exists()]
 
-        def load() -> tuple[list[Any], list[str], list[str], str]:
+        def listing() -> Any:
+            from studio.models.catalog import listing
+
+            return listing(extra_paths=extra)
+
+        def discover() -> Any:
             from studio.models.catalog import discover
 
-            catalog = discover(extra_paths=extra)
-            return catalog.records, catalog.problems, list(SAMPLERS), DEFAULT_SAMPLER
+            return discover(extra_paths=extra)
 
-        self.runner.run_io(load, self._on_catalog)
+        def listed(catalog: Any, error: str | None) -> None:
+            if error is not None or not catalog.later:
+                self._on_catalog(catalog, error)
+                return
+            self._show_records(catalog.records)
+            self.runner.run_io(discover, self._on_catalog)
 
-    def _on_catalog(self, result: Any, error: str | None) -> None:
+        self.sampling_panel.set_samplers(list(SAMPLERS), self.settings.sampler if self.settings.sampler in SAMPLERS else DEFAULT_SAMPLER)
+        self.runner.run_io(listing, listed)
+
+    def _show_records(self, records: list[Any]) -> None:
+        """List ``records``, keeping the model on show, else choosing the one the settings name, else the default."""
+        shown, previous = self.model_panel.current_record(), self.model_panel.records()
+        wanted = self.settings.model_id
+
+        def listed(among: list[Any]) -> bool:
+            return wanted is not None and any(wanted in (r.id, r.path) for r in among)
+
+        if listed(records) and not listed(previous):
+            pass  # the settings' model, listed only now (read by the second pass)
+        elif shown is not None and any(shown.path == r.path for r in records):
+            wanted = shown.path
+        elif not listed(records):
+            from_default = next((r for r in records if r.id == "ink-diffusion-64"), None) or next(
+                (r for r in records if r.bundled), None
+            )
+            wanted = from_default.id if from_default else None
+        if [(r.id, r.path) for r in records] == [(r.id, r.path) for r in previous] and shown is not None:
+            return  # the same list: the model stays loaded, its status unchanged
+        self.model_panel.set_records(records, wanted)
+
+    def _on_catalog(self, catalog: Any, error: str | None) -> None:
         if error is not None:
             self.show_error(lambda: self.tr("The model catalog could not be read: {0}").format(error))
             self.model_panel.set_records([])
+            self.runner.warm_up(None)
         else:
-            records, problems, samplers, default_sampler = result
-            wanted = self.settings.model_id
-            if wanted is None or not any(wanted in (r.id, r.path) for r in records):
-                from_default = next((r for r in records if r.id == "ink-diffusion-64"), None) or next(
-                    (r for r in records if r.bundled), None
-                )
-                wanted = from_default.id if from_default else None
-            sampler = self.settings.sampler if self.settings.sampler in samplers else default_sampler
-            self.sampling_panel.set_samplers(samplers, sampler)
-            self.model_panel.set_records(records, wanted)
-            if not records:
+            self._show_records(catalog.records)
+            if not catalog.records:
                 self.runner.warm_up(None)  # still say which device would paint
-            if problems:
-                self.statusBar().showMessage(self.tr("Skipped {0} unreadable model file(s)").format(len(problems)), 8000)
+            if catalog.problems:
+                self.statusBar().showMessage(self.tr("Skipped {0} unreadable model file(s)").format(len(catalog.problems)), 8000)
         self.catalog_ready = True
         self.catalog_loaded.emit()
 
@@ -563,31 +593,62 @@ class MainWindow(QMainWindow):
         return lambda: self.tr("Step {0}/{1} · paintings {2}–{3} of {4} at once").format(step, total, start + 1, last, count)
 
     def _on_event(self, ev: JobEvent) -> None:
-        kind = ev.kind
+        """Every event of the runner, routed by its job's kind: the engine's own (no job) to the status
+        bar; any job's to the shared progress row; a painting job's also to the Paint canvas and gallery.
+        Other modes follow their own jobs by id (``studio.ui.tracker.JobTracker``)."""
         if ev.memory_bytes:
             self._cuda_bytes = ev.memory_bytes
-        if kind == "ready":
-            self.device_label_text = ev.message
-            self.device_status.setText(self.tr("Device: {0}").format(ev.message))
+        if ev.job_kind is JobKind.ENGINE:
+            self._on_engine_event(ev)
+            self._set_engine_ready()
+        else:
+            self._on_job_event(ev)
+            if ev.job_kind is JobKind.PAINT:
+                self._on_paint_event(ev)
+        if ev.kind not in ("progress", "painting"):
+            self._update_memory()  # otherwise the 2 s timer keeps it current
+
+    def _on_engine_event(self, ev: JobEvent) -> None:
+        """The engine starting or a model loading outside any job: device, loaded model, or why it failed."""
+        if ev.kind == "ready":
+            self._show_device(ev.message)
             if ev.meta.get("model"):
                 self.loaded_model_id = ev.meta["model"]
                 self.model_status.setText(self.tr("Model: {0}").format(self.loaded_model_id))
-        elif kind == "started":
+        elif ev.kind == "error":
+            self.progress.setValue(0)
+            self._set_progress_text(lambda: self.tr("Failed"))
+            self._set_eta(None)
+            self.show_error(ev.message)
+            self.model_status.setText(self.tr("Model: none loaded"))
+
+    def _set_engine_ready(self) -> None:
+        """The engine answered (ready, or why the model cannot load): Generate can be pressed."""
+        if not self.engine_ready:
+            self.engine_ready = True
+            self._set_generate_enabled(True)
+
+    def _set_generate_enabled(self, enabled: bool) -> None:
+        self.sampling_panel.set_engine_ready(enabled)
+        self.act_generate.setEnabled(enabled)
+
+    def _show_device(self, label: str) -> None:
+        if label:
+            self.device_label_text = label
+            self.device_status.setText(self.tr("Device: {0}").format(label))
+
+    def _on_job_event(self, ev: JobEvent) -> None:
+        """The progress row, for whichever job runs: its label, step, time left and outcome."""
+        kind = ev.kind
+        if kind == "started":
             job = self.runner.current
             self._job_started = time.monotonic()
             self._pace_from = None
             self._batch = (0, 1)
             self._set_eta(None)
-            if ev.message:
-                self.device_label_text = ev.message
-                self.device_status.setText(self.tr("Device: {0}").format(ev.message))
+            self._show_device(ev.message)
             painting = ev.job_kind is JobKind.PAINT
             self._running_label = None if painting or job is None else self.runner.label_source(job)
-            if painting and job is not None:
-                self.loaded_model_id = job.record.id
-                self.model_status.setText(self.tr("Model: {0}").format(job.record.id))
-            if painting:
-                self.message_bar.clear_run_outcome()
             self.progress.setValue(0)
             self._set_progress_text(lambda: self.tr("Starting…"))
         elif kind == "progress":
@@ -599,17 +660,6 @@ class MainWindow(QMainWindow):
             elif ev.total:
                 self._set_progress_text(self._step_text(ev))
             self._estimate(ev.fraction, ev.step)
-            if ev.image is not None and ev.job_kind is JobKind.PAINT:  # other modes show their own previews
-                final = ev.step >= ev.total
-                step, total = ev.step, ev.total
-                self.canvas.set_image(
-                    ev.image,
-                    preview=not final,
-                    caption=(lambda: self.tr("preview · step {0}/{1}").format(step, total)) if not final else "",
-                )
-        elif kind == "painting":
-            self.gallery.add_entry(Path(ev.path), ev.meta, make_thumbnail(ev.image), select=True)
-            self.model_panel.refresh_thumbnail()
         elif kind == "finished":
             self.progress.setValue(1000)
             elapsed = time.monotonic() - self._job_started
@@ -618,35 +668,56 @@ class MainWindow(QMainWindow):
                 self._set_progress_text(lambda: self.tr("Done: {0} in {1:.1f} s").format(label(), elapsed))
             else:
                 self._set_progress_text(lambda: self.tr("Done: {0} painting(s) in {1:.1f} s").format(count, elapsed))
-                self.message_bar.clear_run_outcome()
             self._set_eta(None)
         elif kind == "cancelled":
             self.progress.setValue(0)
             self._set_progress_text(lambda: self.tr("Cancelled"))
             self._set_eta(None)
-            if ev.job_kind is JobKind.PAINT:
-                self.canvas.set_image(None) if self.canvas.is_preview else None
-                self.message_bar.show_message(
-                    lambda: self.tr("Cancelled. Paintings finished before that are kept in the gallery."), about_last_run=True
-                )
         elif kind == "error":
             self.progress.setValue(0)
             self._set_progress_text(lambda: self.tr("Failed"))
             self._set_eta(None)
-            if not ev.job_id:  # loading the model failed outside any job
-                self.show_error(ev.message)
-                self.model_status.setText(self.tr("Model: none loaded"))
-            else:
+            if ev.job_kind is not JobKind.PAINT:
                 message, label = ev.message, self._running_label
-                if ev.job_kind is JobKind.PAINT:
-                    if self.canvas.is_preview:
-                        self.canvas.set_image(None)
-                    text = lambda: self.tr("Painting failed: {0}").format(message)  # noqa: E731
-                else:
-                    text = lambda: self.tr("{0} failed: {1}").format(label() if label else "", message)  # noqa: E731
-                self.message_bar.show_message(text, "error", about_last_run=True)
-        if kind not in ("progress", "painting"):
-            self._update_memory()  # otherwise the 2 s timer keeps it current
+                self.message_bar.show_message(
+                    lambda: self.tr("{0} failed: {1}").format(label() if label else "", message), "error", about_last_run=True
+                )
+
+    def _on_paint_event(self, ev: JobEvent) -> None:
+        """A painting job's events: its previews on the canvas, its paintings into the gallery."""
+        kind = ev.kind
+        if kind == "started":
+            job = self.runner.current
+            if job is not None and job.id == ev.job_id:
+                self.loaded_model_id = job.record.id
+                self.model_status.setText(self.tr("Model: {0}").format(job.record.id))
+            self.message_bar.clear_run_outcome()
+        elif kind == "progress" and ev.image is not None:
+            final = ev.step >= ev.total
+            step, total = ev.step, ev.total
+            self.canvas.set_image(
+                ev.image,
+                preview=not final,
+                caption=(lambda: self.tr("preview · step {0}/{1}").format(step, total)) if not final else "",
+            )
+        elif kind == "painting":
+            self.gallery.add_entry(Path(ev.path), ev.meta, make_thumbnail(ev.image), select=True)
+            self.model_panel.refresh_thumbnail()
+        elif kind == "finished":
+            self.message_bar.clear_run_outcome()
+        elif kind == "cancelled":
+            if self.canvas.is_preview:
+                self.canvas.set_image(None)
+            self.message_bar.show_message(
+                lambda: self.tr("Cancelled. Paintings finished before that are kept in the gallery."), about_last_run=True
+            )
+        elif kind == "error":
+            if self.canvas.is_preview:
+                self.canvas.set_image(None)
+            message = ev.message
+            self.message_bar.show_message(
+                lambda: self.tr("Painting failed: {0}").format(message), "error", about_last_run=True
+            )
 
     # ------------------------------------------------------------------ gallery actions
     def show_painting(self, path: Path) -> None:

@@ -336,6 +336,7 @@ class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
         self.generate.setMinimumHeight(40)
         self.generate.setObjectName("generateButton")
         self.generate.clicked.connect(self.generate_requested)
+        self._engine_ready = True
 
         seed_row = QHBoxLayout()
         seed_row.setSpacing(4)
@@ -448,8 +449,16 @@ class SamplingPanel(RetranslateOnLanguageChange, QGroupBox):
         self.dice.setToolTip(self.tr("Random seed"))
         self.eta.setToolTip(self.tr("DDIM only: 0 is deterministic, 1 is like DDPM"))
         self.generate.setText(self.tr("Generate"))
-        self.generate.setToolTip(self.tr("Paint (Ctrl+Enter)"))
+        self.generate.setToolTip(
+            self.tr("Paint (Ctrl+Enter)") if self._engine_ready else self.tr("The painting engine is loading…")
+        )
         self._on_lock(self.locked)
+
+    def set_engine_ready(self, ready: bool) -> None:
+        """Generate is pressable once the engine is loaded (the window shows itself before that)."""
+        self._engine_ready = ready
+        self.generate.setEnabled(ready)
+        self.retranslate()
 
 
 class QueuePanel(RetranslateOnLanguageChange, QGroupBox):

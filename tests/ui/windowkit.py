@@ -25,7 +25,7 @@ def tiny_bundled(bundled_dir: Path) -> Path:
 
 @pytest.fixture
 def make_window(qtbot, tiny_bundled: Path) -> Iterator[Callable[..., object]]:  # type: ignore[no-untyped-def]
-    """Build the real main window (settings from the private config dir) and wait for catalog and gallery."""
+    """Build the real main window (settings from the private config dir) and wait for catalog, gallery and engine."""
     from studio.app import create_window
 
     windows = []
@@ -34,7 +34,7 @@ def make_window(qtbot, tiny_bundled: Path) -> Iterator[Callable[..., object]]:  
         window = create_window()
         qtbot.addWidget(window)
         window.show()
-        qtbot.waitUntil(lambda: window.catalog_ready and window.gallery_ready, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: window.catalog_ready and window.gallery_ready and window.engine_ready, timeout=WAIT_MS)
         window.runner._worker.preview_interval = 0.0  # a preview at every step, so tests can count them
         windows.append(window)
         return window

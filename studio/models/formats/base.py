@@ -13,8 +13,9 @@ import torch
 from torch import nn
 
 from studio.errors import CheckpointError, StudioError
+from studio.models.files import TORCH_SUFFIXES as TORCH_SUFFIXES
+from studio.models.files import card_beside as card_beside
 
-TORCH_SUFFIXES = (".pt", ".pth", ".ckpt", ".bin")
 DEFAULT_STYLE_NAMES = ("light", "dark")
 
 # the network call every format provides: (input, timestep or None, class labels or None) -> output
@@ -208,18 +209,6 @@ def read_json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CheckpointError(path, "bad JSON (expected an object)")
     return data
-
-
-def card_beside(path: Path) -> str | None:
-    """A model card beside a file (``NAME.md``) or in a folder (README.md, MODEL_CARD.md)."""
-    candidates = [path / "README.md", path / "MODEL_CARD.md"] if path.is_dir() else [path.with_suffix(".md")]
-    for c in candidates:
-        if c.is_file():
-            try:
-                return c.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                return None
-    return None
 
 
 def style_map_for_labels(num_classes: int | None, declared: Any, path: Path) -> dict[str, int]:

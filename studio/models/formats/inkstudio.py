@@ -14,7 +14,7 @@ from torch import nn
 from studio.api import MAX_UPSCALE_PASSES
 from studio.errors import CheckpointError
 from studio.models import inkfile
-from studio.models.formats.base import LoadedModel, ModelSpec, card_beside, find_class_embedding, first_line
+from studio.models.formats.base import LoadedModel, ModelSpec, find_class_embedding, first_line
 from studio.models.formats.diffusers_unet import unet2d_forward, unet2d_multiple, unet_size_problem
 
 FORMAT = "inkstudio"
@@ -22,29 +22,10 @@ MAX_CASCADE_PASSES = MAX_UPSCALE_PASSES
 
 
 def inspect(path: Path, size: int | None = None) -> ModelSpec | None:
-    """The spec in the file's header; None when ``path`` is not a .safetensors file."""
+    """The spec in the file's header (``inkfile.describe``, no torch); None when ``path`` is not a .safetensors file."""
     if not path.is_file() or path.suffix.lower() != ".safetensors":
         return None
-    meta = inkfile.read_ink_metadata(path)
-    if meta["kind"] == "upscaler":
-        raise CheckpointError(path, "is an ink upscaler, not a painting model (use it with 'inkstudio upscale --upscaler')")
-    extra: dict[str, Any] = {"meta": meta}
-    weights = [path]
-    if "cascade" in meta:
-        extra["cascade"] = _cascade_of(path, meta)
-        weights.append(extra["cascade"]["upscaler"])
-    return ModelSpec(
-        path=path,
-        format=FORMAT,
-        kind=meta["kind"],
-        name=str(meta.get("name") or path.stem),
-        styles=dict(meta.get("styles", {})),
-        resolution=meta["resolution"],
-        channels=meta["channels"],
-        weights_files=weights,
-        card=card_beside(path) or meta.get("card"),
-        extra=extra,
-    )
+    return ModelSpec(**inkfile.describe(path))
 
 
 def load(spec: ModelSpec) -> LoadedModel:
@@ -100,23 +81,3 @@ def build_architecture(arch: dict[str, Any]) -> nn.Module:
         return GENERATORS[cls](**config)
     raise ValueError(f"unknown architecture class {cls!r}")
 
-
-def _cascade_of(path: Path, meta: dict[str, Any]) -> dict[str, Any]:
-    """A two-stage model's second stage: ``"cascade": {"upscaler": FILE beside it, "size": default px}``."""
-    cascade = meta["cascade"]
-    if not isinstance(cascade, dict):
-        raise CheckpointError(path, "metadata 'cascade' must be {'upscaler': file name, 'size': pixels}")
-    name = cascade.get("upscaler")
-    if not isinstance(name, str) or not name or Path(name).name != name:
-        raise CheckpointError(path, f"metadata 'cascade.upscaler' must name a file beside the model, not {name!r}")
-    size = cascade.get("size")
-    base = meta["resolution"]
-    ok_sizes = [base * 2**k for k in range(MAX_CASCADE_PASSES + 1)]
-    if not isinstance(size, int) or isinstance(size, bool) or size not in ok_sizes:
-        raise CheckpointError(path, f"metadata 'cascade.size' must be one of {', '.join(map(str, ok_sizes))}, not {size!r}")
-    upscaler = path.with_name(name)
-    if not upscaler.is_file():
-        raise CheckpointError(path, f"its upscaler {name} is missing (it must lie beside the model)")
-    if not inkfile.is_upscaler(upscaler):
-        raise CheckpointError(path, f"{name} beside it is not an ink upscaler")
-    return {"upscaler": upscaler, "size": size}
