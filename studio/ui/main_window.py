@@ -145,7 +145,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._set_generate_enabled(False)  # until the engine is loaded (it loads in the background)
-        install_modes(self)
+        modes = install_modes(self)  # the shell keeps its modes; they never hang themselves on it
+        self.classroom, self.inpaint_page, self.walk_page, self.series_actions = modes
         self._apply_settings()
         self.retranslate()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 from PySide6.QtCore import QEvent, Qt, QTimer
@@ -39,19 +39,22 @@ from studio.ui.panels import SeedBox
 from studio.ui.tracker import JobTracker
 from studio.work import classroom as tasks
 
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow  # the shell the mode lives in
 
-def worker_models(window: Any) -> Any:
+
+def worker_models(shell: MainWindow) -> Any:
     """The inference thread's model cache, reached from inside a task (so models load once for all modes)."""
-    return window.runner.model_cache
+    return shell.runner.model_cache
 
 
 class _TaskView(QWidget):
     """A view with a run button, a cancel button and a progress bar for one TaskJob at a time."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, shell: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window_ = window
-        self.tracker = JobTracker(window.runner, self)
+        self.shell = shell
+        self.tracker = JobTracker(shell.runner, self)
         self.run_button = QPushButton()
         self.run_button.setObjectName("generateButton")
         self.cancel_button = QPushButton()
@@ -99,7 +102,7 @@ class _TaskView(QWidget):
         return controls
 
     def records(self) -> list[Any]:
-        return self.window_.model_panel.records()
+        return self.shell.model_panel.records()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -117,11 +120,11 @@ class _TaskView(QWidget):
 class FilmstripView(_TaskView):
     """One seed painted step by step: x_t (what the sampler holds) above the predicted painting x0."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(window, parent)
+    def __init__(self, shell: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(shell, parent)
         self.trajectory: Any = None
         self.model = ModelChoice(("diffusion",))
-        self.seed = SeedBox(window.sampling_panel.seed())
+        self.seed = SeedBox(shell.sampling_panel.seed())
         self.steps = QSpinBox()
         self.steps.setRange(1, 1000)
         self.steps.setValue(20)
@@ -166,7 +169,7 @@ class FilmstripView(_TaskView):
         if record is None:
             self.set_status(lambda: self.tr("No diffusion model in the catalog: a GAN paints in one pass, with no steps to show."))
             return None
-        sp = self.window_.sampling_panel
+        sp = self.shell.sampling_panel
         self._live = live = []
         self.trajectory = None
         self.export_button.setEnabled(False)
@@ -174,8 +177,8 @@ class FilmstripView(_TaskView):
         self.rows.add_row(self.tr("x_t (noisy)"), [], [])
         self.rows.add_row(self.tr("x0 (predicted)"), [], [])
         run = tasks.filmstrip_task(
-            worker_models(self.window_), record, seed=self.seed.value(), steps=self.steps.value(), every=self.every.value(),
-            style=self.window_.model_panel.current_style(), sampler=sp.sampler.currentText() or "dpm++",
+            worker_models(self.shell), record, seed=self.seed.value(), steps=self.steps.value(), every=self.every.value(),
+            style=self.shell.model_panel.current_style(), sampler=sp.sampler.currentText() or "dpm++",
             eta=float(sp.eta.value()), on_frame=live.append,
         )
         return self.tracker.submit(JobKind.FILMSTRIP, lambda: self.tr("Filmstrip"), run)
@@ -216,7 +219,7 @@ class FilmstripView(_TaskView):
     def export_dialog(self) -> None:
         if self.trajectory is None:
             return
-        folder = self.window_.settings.output_dir or str(Path.home())
+        folder = self.shell.settings.output_dir or str(Path.home())
         target, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export filmstrip"), str(Path(folder) / f"filmstrip-seed{self.trajectory.seed}.png"),
             self.tr("PNG strip (*.png);;Animated GIF (*.gif)"),
@@ -239,8 +242,8 @@ class FilmstripView(_TaskView):
             if on_done is not None:
                 on_done(path, error)
 
-        lang = self.window_.languages.current  # the strip's labels in the window's language
-        self.window_.runner.run_io(lambda: tasks.save_filmstrip_file(traj, target, lang), done)
+        lang = self.shell.languages.current  # the strip's labels in the window's language
+        self.shell.runner.run_io(lambda: tasks.save_filmstrip_file(traj, target, lang), done)
 
     def retranslate(self) -> None:
         super().retranslate()
@@ -265,8 +268,8 @@ class FilmstripView(_TaskView):
 class ForwardView(_TaskView):
     """A painting noised at t = 0..T on a slider, beside the schedule's log signal-to-noise curve."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(window, parent)
+    def __init__(self, shell: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(shell, parent)
         self.frames: Any = None  # tasks.ForwardFrames
         self.source: Image.Image | None = None
         self.source_name = ""
@@ -325,7 +328,7 @@ class ForwardView(_TaskView):
     # ------------------------------------------------------------------ the painting
     def use_gallery_painting(self) -> bool:
         """The gallery's selected painting (or the newest one)."""
-        gallery = self.window_.gallery
+        gallery = self.shell.gallery
         item = gallery.currentItem() or (gallery.item(gallery.count() - 1) if gallery.count() else None)
         if item is None:
             self.set_status(lambda: self.tr("The gallery is empty: paint something first, or open an image."))
@@ -334,7 +337,7 @@ class ForwardView(_TaskView):
 
     def open_image_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a painting"), self.window_.settings.output_dir or str(Path.home()),
+            self, self.tr("Open a painting"), self.shell.settings.output_dir or str(Path.home()),
             self.tr("Images (*.png *.jpg *.jpeg *.webp *.bmp);;All files (*)"),
         )
         if path:
@@ -395,7 +398,7 @@ class ForwardView(_TaskView):
         self.stop_noising()
         self._noise_after = False
         self._pending_of = (id(self.source), record.id)
-        run = tasks.forward_task(worker_models(self.window_), record, self.source, seed=0)
+        run = tasks.forward_task(worker_models(self.shell), record, self.source, seed=0)
         return self.tracker.submit(JobKind.FORWARD, lambda: self.tr("Forward process"), run)
 
     def show_frames(self, frames: Any) -> None:
@@ -461,8 +464,8 @@ class ForwardView(_TaskView):
 class CompareView(_TaskView):
     """The same seeds from a GAN and a diffusion model, with each run's wall time."""
 
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(window, parent)
+    def __init__(self, shell: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(shell, parent)
         self.result: Any = None
         self.result_steps = 0  # the diffusion steps of the run shown
         self.gan = ModelChoice(("gan",))
@@ -470,7 +473,7 @@ class CompareView(_TaskView):
         self.count = QSpinBox()
         self.count.setRange(1, 16)
         self.count.setValue(4)
-        self.seed = SeedBox(window.sampling_panel.seed())
+        self.seed = SeedBox(shell.sampling_panel.seed())
         self.run_button.clicked.connect(self.run)
         self.gan_label, self.diffusion_label, self.count_label, self.seed_label = QLabel(), QLabel(), QLabel(), QLabel()
         controls = self._control_rows(
@@ -502,11 +505,11 @@ class CompareView(_TaskView):
         if gan is None or diffusion is None:
             self.set_status(lambda: self.tr("Side by side needs a GAN and a diffusion model in the catalog (File → Open checkpoint…)."))
             return None
-        sp = self.window_.sampling_panel
+        sp = self.shell.sampling_panel
         steps = sp.steps.value()
         run = tasks.compare_task(
-            worker_models(self.window_), gan, diffusion, count=self.count.value(), seed=self.seed.value(),
-            style=self.window_.model_panel.current_style(), sampler=sp.sampler.currentText() or "dpm++",
+            worker_models(self.shell), gan, diffusion, count=self.count.value(), seed=self.seed.value(),
+            style=self.shell.model_panel.current_style(), sampler=sp.sampler.currentText() or "dpm++",
             steps=steps,
         )
         # the last run's paintings and wall times go: this run's are measured anew
@@ -557,9 +560,9 @@ class CompareView(_TaskView):
 class PresentationView(QWidget):
     """Full screen, large type, keyboard only: Space paints, ←/→ browse the paintings, Esc/F11 leave."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window, Qt.WindowType.Window)
-        self.window_ = window
+    def __init__(self, shell: MainWindow) -> None:
+        super().__init__(shell, Qt.WindowType.Window)
+        self.shell = shell
         self.setObjectName("presentation")
         self.history: list[Path] = []
         self.index = -1
@@ -608,16 +611,16 @@ class PresentationView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        window.runner.event.connect(self._on_event)
+        shell.runner.event.connect(self._on_event)
         self.retranslate()
 
     # ------------------------------------------------------------------ entering and leaving
     def present(self) -> None:
         """Full screen on the newest painting (the class sees the latest work; ← goes back in time)."""
-        self.history = list(self.window_.gallery.paths())
+        self.history = list(self.shell.gallery.paths())
         self.index = len(self.history) - 1
         self._show_current()
-        screen = self.window_.screen()
+        screen = self.shell.screen()
         if screen is not None:  # without a window manager showFullScreen alone keeps the old size
             self.setGeometry(screen.geometry())
         self.showFullScreen()
@@ -630,7 +633,7 @@ class PresentationView(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if 0 <= self.index < len(self.history):  # the gallery follows what the class last saw
-            self.window_.show_painting(self.history[self.index])
+            self.shell.show_painting(self.history[self.index])
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ keys
@@ -654,16 +657,16 @@ class PresentationView(QWidget):
     def generate(self) -> Any:
         """Paint with the window's current model, style and sampling settings; say so at once."""
         self.last_error = ""
-        job = self.window_.generate()
+        job = self.shell.generate()
         if job is None:
-            self.last_error = self.window_.message_bar.text
-            self._set_caption(lambda: self.window_.message_bar.text)
+            self.last_error = self.shell.message_bar.text
+            self._set_caption(lambda: self.shell.message_bar.text)
             return None
         self.job = job
         self.index = len(self.history) - 1  # the new painting will arrive at the end: follow it
         self.bar.setRange(0, 0)  # busy: nothing measured yet
         self.bar.show()
-        runner = self.window_.runner
+        runner = self.shell.runner
         pending = [j.id for j in runner.pending()]
         ahead = 0
         if runner.current is not job and job.id in pending:
@@ -705,7 +708,7 @@ class PresentationView(QWidget):
         except OSError:
             image = None
         self.canvas.set_image(image)
-        meta = self.window_.gallery.meta_for(path) or {}
+        meta = self.shell.gallery.meta_for(path) or {}
         self._set_caption(lambda: self._caption(meta))
 
     def _caption(self, meta: dict[str, Any]) -> str:
@@ -770,12 +773,12 @@ class PresentationView(QWidget):
 
 
 class ClassroomPage(QWidget):
-    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, shell: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window_ = window
-        self.filmstrip = FilmstripView(window)
-        self.forward = ForwardView(window)
-        self.compare = CompareView(window)
+        self.shell = shell
+        self.filmstrip = FilmstripView(shell)
+        self.forward = ForwardView(shell)
+        self.compare = CompareView(shell)
         self.views = QTabWidget()
         self.views.addTab(self.filmstrip, "")
         self.views.addTab(self.forward, "")
@@ -793,12 +796,12 @@ class ClassroomPage(QWidget):
         layout.addWidget(scroll)
         self.presentation: PresentationView | None = None
         self.present_action: QAction | None = None
-        window.catalog_loaded.connect(self.refresh_models)
-        window.model_panel.model_changed.connect(lambda _r: self.refresh_models())
+        shell.catalog_loaded.connect(self.refresh_models)
+        shell.model_panel.model_changed.connect(lambda _r: self.refresh_models())
 
     def refresh_models(self) -> None:
-        records = self.window_.model_panel.records()
-        current = self.window_.model_panel.current_record()
+        records = self.shell.model_panel.records()
+        current = self.shell.model_panel.current_record()
         for choice in (self.filmstrip.model, self.forward.model, self.compare.diffusion, self.compare.gan):
             choice.set_records(records, current)
 
@@ -808,7 +811,7 @@ class ClassroomPage(QWidget):
 
     def present(self) -> PresentationView:
         if self.presentation is None:
-            self.presentation = PresentationView(self.window_)
+            self.presentation = PresentationView(self.shell)
         self.presentation.present()
         return self.presentation
 
@@ -818,7 +821,7 @@ class ClassroomPage(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        modes = self.window_.modes
+        modes = self.shell.modes
         if modes.indexOf(self) >= 0:
             modes.setTabText(modes.indexOf(self), self.tr("Classroom"))
         self.views.setTabText(0, self.tr("Denoising filmstrip"))
@@ -829,15 +832,15 @@ class ClassroomPage(QWidget):
             self.present_action.setText(self.tr("Presentation"))
 
 
-def install(window: Any) -> None:
+def install(shell: MainWindow) -> ClassroomPage:
     """The Classroom tab, and View → Presentation (F5)."""
-    page = ClassroomPage(window)
-    window.classroom = page
-    window.add_mode(page, "")
-    action = QAction(window)
+    page = ClassroomPage(shell)
+    shell.add_mode(page, "")
+    action = QAction(shell)
     action.setShortcut(QKeySequence("F5"))
     action.triggered.connect(page.present)
-    window.view_menu.addSeparator()
-    window.view_menu.addAction(action)
+    shell.view_menu.addSeparator()
+    shell.view_menu.addAction(action)
     page.present_action = action
     page.retranslate()
+    return page

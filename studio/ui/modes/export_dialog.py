@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmap
@@ -40,6 +40,9 @@ from studio.ui.modes.walk import worker_cache
 from studio.ui.panels import SeedBox
 from studio.ui.tracker import JobTracker
 from studio.work.series import Located, Repainted, SeriesDone, locate_for_png, repaint_task, series_task
+
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow  # the shell the mode lives in
 
 PREFS_NAME = "export.json"
 FRAMINGS = (None, *FRAMES)
@@ -71,10 +74,10 @@ def save_prefs(prefs: dict[str, Any]) -> None:
 class ExportSeriesDialog(QDialog):
     """Count, seeds, names, folder, sheet, upscale, framing; runs export_series with progress and cancel."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.win = window
-        self.tracker = JobTracker(window.runner, self)
+    def __init__(self, shell: MainWindow) -> None:
+        super().__init__(shell)
+        self.shell = shell
+        self.tracker = JobTracker(shell.runner, self)
         self.finished_series: SeriesDone | None = None
         self.written = 0
         self.count = QSpinBox()
@@ -160,10 +163,10 @@ class ExportSeriesDialog(QDialog):
             return value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else default
 
         self.count.setValue(max(1, min(999, get("count", int, 8))))
-        self.seed_edit.setValue(get("seed", int, self.win.sampling_panel.seed()))
+        self.seed_edit.setValue(get("seed", int, self.shell.sampling_panel.seed()))
         self.random_seed.setChecked(get("random_seed", bool, False))
         self.name_edit.setText(get("name", str, DEFAULT_NAME) or DEFAULT_NAME)
-        base = self.win.settings.output_dir or str(Path.home())
+        base = self.shell.settings.output_dir or str(Path.home())
         self.folder_edit.setText(get("folder", str, "") or str(Path(base) / "ink-series"))
         self.sheet.setChecked(get("sheet", bool, True))
         up = get("upscale", int, 1)
@@ -196,12 +199,12 @@ class ExportSeriesDialog(QDialog):
             self.folder_edit.setText(folder)
 
     def refresh_summary(self) -> None:
-        record = self.win.model_panel.current_record()
+        record = self.shell.model_panel.current_record()
         if record is None:
             self.summary.setText(self.tr("No model is selected."))
             return
-        style = self.win.model_panel.current_style() or "—"
-        sp = self.win.sampling_panel
+        style = self.shell.model_panel.current_style() or "—"
+        sp = self.shell.sampling_panel
         if record.kind == "diffusion":
             how = self.tr("{0} · {1} steps").format(sp.sampler.currentText(), sp.steps.value())
         else:
@@ -211,7 +214,7 @@ class ExportSeriesDialog(QDialog):
     # ------------------------------------------------------------------ running
     def start(self) -> Any:
         """Queue the export; returns the TaskJob (None when something is missing)."""
-        record = self.win.model_panel.current_record()
+        record = self.shell.model_panel.current_record()
         if record is None:
             self.set_status(self.tr("Choose a model first."), error=True)
             return None
@@ -222,13 +225,13 @@ class ExportSeriesDialog(QDialog):
         if p["random_seed"]:
             p["seed"] = self.seed_edit.roll()
         save_prefs(p)
-        sp = self.win.sampling_panel
+        sp = self.shell.sampling_panel
         settings = SeriesRequest(
             folder=str(Path(p["folder"]).expanduser()),
             paint=PaintRequest(
                 seed=p["seed"],
                 count=p["count"],
-                style=self.win.model_panel.current_style(),
+                style=self.shell.model_panel.current_style(),
                 sampler=sp.sampler.currentText() or DEFAULT_SAMPLER,
                 steps=sp.steps.value(),
                 eta=float(sp.eta.value()),
@@ -241,7 +244,7 @@ class ExportSeriesDialog(QDialog):
         job = self.tracker.submit(
             JobKind.SERIES,
             lambda: self.tr("Export {0} paintings").format(count),
-            series_task(worker_cache(self.win), record, settings),
+            series_task(worker_cache(self.shell), record, settings),
         )
         self.progress.setValue(0)
         self.set_status(self.tr("Waiting for the painter…"))
@@ -378,27 +381,27 @@ class ExportSeriesDialog(QDialog):
 class SeriesActions(QObject):
     """The two File-menu actions, retitled when the language changes."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.win = window
+    def __init__(self, shell: MainWindow) -> None:
+        super().__init__(shell)
+        self.shell = shell
         self.dialog: ExportSeriesDialog | None = None
-        self.repaint = JobTracker(window.runner, self)
+        self.repaint = JobTracker(shell.runner, self)
         self.repaint.finished.connect(self._repainted)
         self.last_repaint: Repainted | None = None
-        self.act_export = QAction(window)
+        self.act_export = QAction(shell)
         self.act_export.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.act_export.triggered.connect(self.show_dialog)
-        self.act_repaint = QAction(window)
+        self.act_repaint = QAction(shell)
         self.act_repaint.triggered.connect(self.repaint_dialog)
-        menu = window.file_menu
+        menu = shell.file_menu
         actions = menu.actions()
-        quit_index = actions.index(window.act_quit) if window.act_quit in actions else len(actions)
-        before = actions[quit_index - 1] if quit_index > 0 and actions[quit_index - 1].isSeparator() else window.act_quit
+        quit_index = actions.index(shell.act_quit) if shell.act_quit in actions else len(actions)
+        before = actions[quit_index - 1] if quit_index > 0 and actions[quit_index - 1].isSeparator() else shell.act_quit
         menu.insertSeparator(before)
         menu.insertAction(before, self.act_export)
         menu.insertAction(before, self.act_repaint)
-        window.painting_dropped.connect(self.repaint_from_png)  # a painting dropped on the window is painted again
-        window.installEventFilter(self)
+        shell.painting_dropped.connect(self.repaint_from_png)  # a painting dropped on the window is painted again
+        shell.installEventFilter(self)
         self.retranslate()
 
     @property
@@ -407,7 +410,7 @@ class SeriesActions(QObject):
         return self.repaint.job
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.win and event.type() == QEvent.Type.LanguageChange:
+        if watched is self.shell and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return False
 
@@ -420,7 +423,7 @@ class SeriesActions(QObject):
     # ------------------------------------------------------------------ export series
     def show_dialog(self) -> ExportSeriesDialog:
         if self.dialog is None:
-            self.dialog = ExportSeriesDialog(self.win)
+            self.dialog = ExportSeriesDialog(self.shell)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.activateWindow()
@@ -428,9 +431,9 @@ class SeriesActions(QObject):
 
     # ------------------------------------------------------------------ reproduce from a PNG
     def repaint_dialog(self) -> None:
-        folder = self.win.settings.output_dir or str(Path.home())
+        folder = self.shell.settings.output_dir or str(Path.home())
         path, _ = QFileDialog.getOpenFileName(
-            self.win, self.tr("Repaint from PNG"), folder, self.tr("Paintings (*.png);;All files (*)")
+            self.shell, self.tr("Repaint from PNG"), folder, self.tr("Paintings (*.png);;All files (*)")
         )
         if path:
             self.repaint_from_png(path)
@@ -438,38 +441,38 @@ class SeriesActions(QObject):
     def repaint_from_png(self, path: str | Path) -> None:
         """Find the painting's model off the GUI thread, then paint it again as a task."""
         path = Path(path)
-        known = list(self.win.model_panel.records())
-        self.win.modes.setCurrentWidget(self.win.paint_page)
+        known = list(self.shell.model_panel.records())
+        self.shell.modes.setCurrentWidget(self.shell.paint_page)
 
         def located(result: Located | None, error: str | None) -> None:
             if error is not None or result is None:
-                self.win.show_error(lambda: self.tr("Cannot repaint {0}: {1}").format(path.name, error))
+                self.shell.show_error(lambda: self.tr("Cannot repaint {0}: {1}").format(path.name, error))
                 return
             self._repaint_source = path
             self.repaint.submit(
-                JobKind.REPAINT, lambda: self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.win), result, path)
+                JobKind.REPAINT, lambda: self.tr("Repaint {0}").format(path.name), repaint_task(worker_cache(self.shell), result, path)
             )
 
-        self.win.runner.run_io(lambda: locate_for_png(path, known), located)
+        self.shell.runner.run_io(lambda: locate_for_png(path, known), located)
 
     def _repainted(self, result: Repainted) -> None:
         self.last_repaint = result
         name = self._repaint_source.name
-        self.win.canvas.set_image(
+        self.shell.canvas.set_image(
             result.image, caption=lambda: self.tr("seed {0} · repainted from {1}").format(result.seed, name)
         )
         if result.identical:
-            self.win.show_info(lambda: self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
+            self.shell.show_info(lambda: self.tr("Repainted {0}: identical to the original, pixel for pixel.").format(name))
         elif result.max_difference < 0:
-            self.win.show_info(lambda: self.tr("Repainted {0}: the original has a different size.").format(name))
+            self.shell.show_info(lambda: self.tr("Repainted {0}: the original has a different size.").format(name))
         else:
-            self.win.show_info(
+            self.shell.show_info(
                 lambda: self.tr(
                     "Repainted {0}: differs from the original by up to {1}/255 (another device or library version?)."
                 ).format(name, result.max_difference)
             )
 
 
-def install(window: Any) -> None:
+def install(shell: MainWindow) -> SeriesActions:
     """File → Export series… (Ctrl+Shift+E) and File → Repaint from PNG…."""
-    window.series_actions = SeriesActions(window)
+    return SeriesActions(shell)

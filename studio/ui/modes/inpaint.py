@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
@@ -54,6 +54,9 @@ from studio.ui.panels import SeedBox, icon
 from studio.ui.tracker import JobTracker
 from studio.work.inpaint import make_inpaint_run
 
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow  # the shell the mode lives in
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".gif")
 THUMB = 72
 CANDIDATE_ROLE = Qt.ItemDataRole.UserRole
@@ -89,9 +92,9 @@ class MaskEdit(QUndoCommand):
 class InpaintPage(QWidget):
     """The Inpaint tab."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, shell: MainWindow) -> None:
         super().__init__()
-        self.window_ = window
+        self.shell = shell
         self.setObjectName("inpaintPage")
         self.setAcceptDrops(True)
         self.undo_stack = QUndoStack(self)
@@ -101,7 +104,7 @@ class InpaintPage(QWidget):
         self.painting_style: str | None = None  # the opened painting's own ink style (from its PNG settings)
         self._style_picked = False  # the painter chose a style here for this painting
         self.candidates: list[Painting] = []
-        self.tracker = JobTracker(window.runner, self)  # the inpainting job
+        self.tracker = JobTracker(shell.runner, self)  # the inpainting job
         self._notices: list[str] = []  # what the running job said about the painting (its size, its mask)
         self._kind = "diffusion"
         self._message_source: str | Callable[[], str] = ""
@@ -109,9 +112,9 @@ class InpaintPage(QWidget):
         self._build()
         self._shortcuts()
         self.tracker.event.connect(self._on_event)
-        window.model_panel.model_changed.connect(self._on_model)
-        window.model_panel.style_changed.connect(self._follow_side_panel)
-        self._on_model(window.model_panel.current_record())
+        shell.model_panel.model_changed.connect(self._on_model)
+        shell.model_panel.style_changed.connect(self._follow_side_panel)
+        self._on_model(shell.model_panel.current_record())
         self.retranslate()
         self._update_enabled()
 
@@ -339,7 +342,7 @@ class InpaintPage(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        modes = self.window_.modes
+        modes = self.shell.modes
         modes.setTabText(modes.indexOf(self), self.tr("Inpaint"))
         self.canvas.placeholder = self.tr(
             "Open a painting (button above, or drop an image file here, or pick one from the gallery),\n"
@@ -447,7 +450,7 @@ class InpaintPage(QWidget):
             loaded, style = result
             self.set_painting(loaded.image, path.stem, notices=loaded.notices, style=style)
 
-        self.window_.runner.run_io(load, done)
+        self.shell.runner.run_io(load, done)
 
     def set_painting(
         self,
@@ -466,7 +469,7 @@ class InpaintPage(QWidget):
         self.painting_name = name
         self.painting_style = style
         self._style_picked = False
-        self._choose_style(style or self.window_.model_panel.current_style())
+        self._choose_style(style or self.shell.model_panel.current_style())
         self.canvas.set_painting(self.painting)
         self.undo_stack.clear()
         self._set_candidates([])
@@ -476,7 +479,7 @@ class InpaintPage(QWidget):
         self.size_slider.setMaximum(max(8, min(512, longer // 2)))
         self.canvas.set_brush_size(max(2, round(longer / 16)))
         self.size_slider.setValue(self.canvas.brush_size)
-        modes = self.window_.modes
+        modes = self.shell.modes
         modes.setCurrentIndex(modes.indexOf(self))
         w, h = self.painting.size
         self.show_message(
@@ -487,7 +490,7 @@ class InpaintPage(QWidget):
 
     def _fill_gallery_menu(self) -> None:
         self.gallery_menu.clear()
-        gallery = self.window_.gallery
+        gallery = self.shell.gallery
         if gallery.count() == 0:
             a = self.gallery_menu.addAction(self.tr("The gallery is empty"))
             a.setEnabled(False)
@@ -569,7 +572,7 @@ class InpaintPage(QWidget):
         self.method.blockSignals(False)
         self._on_method(self.method.currentText())
         self._styles = list(getattr(record, "styles", None) or [])
-        self._choose_style(self.current_style() or self.painting_style or self.window_.model_panel.current_style())
+        self._choose_style(self.current_style() or self.painting_style or self.shell.model_panel.current_style())
 
     def _on_style_picked(self, _index: int) -> None:
         self._style_picked = True
@@ -645,7 +648,7 @@ class InpaintPage(QWidget):
             return None
         if self.job_id:
             return None
-        record = self.window_.model_panel.current_record()
+        record = self.shell.model_panel.current_record()
         if record is None:
             self.show_message(lambda: self.tr("Choose a model first (in the Paint tab's model list)."), "error")
             return None
@@ -662,7 +665,7 @@ class InpaintPage(QWidget):
             steps=self.steps.value(),
             jumps=self.jumps.value() if self.jumps.isEnabled() else None,
         )
-        runner = self.window_.runner
+        runner = self.shell.runner
         run = make_inpaint_run(runner.model_cache, record, self.painting, mask, params, name=self.painting_name)
         self._notices = []
         self._set_candidates([])
@@ -804,7 +807,7 @@ class InpaintPage(QWidget):
             return None
         path = self._save(c, folder / self._file_name(c))
         if path is not None:
-            self.window_.gallery.add_entry(path, dict(c.meta), make_thumbnail(c.image), select=False)
+            self.shell.gallery.add_entry(path, dict(c.meta), make_thumbnail(c.image), select=False)
             self.show_message(lambda: self.tr("Kept in the gallery: {0}").format(path.name))
         return path
 
@@ -864,10 +867,10 @@ class GalleryMenuHook(QObject):
         return False
 
 
-def install(window: Any) -> None:
-    """Add the Inpaint tab to ``window``."""
-    page = InpaintPage(window)
-    window.inpaint_page = page
-    window.add_mode(page, "Inpaint")
-    page.gallery_hook = GalleryMenuHook(window.gallery, page)
+def install(shell: MainWindow) -> InpaintPage:
+    """Add the Inpaint tab to the window."""
+    page = InpaintPage(shell)
+    shell.add_mode(page, "Inpaint")
+    page.gallery_hook = GalleryMenuHook(shell.gallery, page)
     page.retranslate()  # now that the tab exists, in the current language
+    return page

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PIL import Image
@@ -46,13 +46,16 @@ from studio.ui.gallery import META_ROLE, PATH_ROLE
 from studio.ui.tracker import JobTracker
 from studio.work.walk import RenderedWalk, check_animation_target, export_task, render_task
 
+if TYPE_CHECKING:
+    from studio.ui.main_window import MainWindow  # the shell the mode lives in
+
 PICK_THUMB = 48
 EXPORT_SUFFIXES = (".gif", ".mp4", ".webp")
 
 
-def worker_cache(window: Any) -> Any:
+def worker_cache(shell: MainWindow) -> Any:
     """A getter for the inference thread's model cache (call it only inside a task's run())."""
-    return window.runner.model_cache
+    return shell.runner.model_cache
 
 
 def style_pair(styles: list[str]) -> tuple[str, str] | None:
@@ -65,14 +68,14 @@ def style_pair(styles: list[str]) -> tuple[str, str] | None:
 class WalkPage(QWidget):
     """Keyframes and walk settings on the left; the animation, its playback and progress on the right."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, shell: MainWindow) -> None:
         super().__init__()
-        self.win = window
+        self.shell = shell
         self.result: RenderedWalk | None = None
         self.frames: list[Image.Image] = []
         self.shown_index = -1
-        self.renderer = JobTracker(window.runner, self)  # the walk being rendered
-        self.exporter = JobTracker(window.runner, self)  # the animation being written
+        self.renderer = JobTracker(shell.runner, self)  # the walk being rendered
+        self.exporter = JobTracker(shell.runner, self)  # the animation being written
         self.last_export: str | None = None
         self._export_target = ""
         self.previews_shown = 0
@@ -81,12 +84,12 @@ class WalkPage(QWidget):
         self._message_source: str | Callable[[], str] = ""
         self._build()
         self.retranslate()
-        self._on_model(window.model_panel.current_record())
-        window.model_panel.model_changed.connect(self._on_model)
+        self._on_model(shell.model_panel.current_record())
+        shell.model_panel.model_changed.connect(self._on_model)
         self.renderer.event.connect(lambda ev: self._on_event("render", ev))
         self.exporter.event.connect(lambda ev: self._on_event("export", ev))
-        window.runner.busy_changed.connect(lambda _busy: self._update_buttons())
-        model = window.gallery.model()
+        shell.runner.busy_changed.connect(lambda _busy: self._update_buttons())
+        model = shell.gallery.model()
         for sig in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             sig.connect(self.refresh_gallery)
         self.refresh_gallery()
@@ -254,7 +257,7 @@ class WalkPage(QWidget):
     # ------------------------------------------------------------------ keyframes
     def refresh_gallery(self, *_args: Any) -> None:
         """Mirror the gallery's paintings (thumbnail, seed) as keyframe choices."""
-        gallery = self.win.gallery
+        gallery = self.shell.gallery
         if not (shiboken6.isValid(gallery) and shiboken6.isValid(self.pick_list)):
             return  # the window is being torn down
         self.pick_list.clear()
@@ -308,7 +311,7 @@ class WalkPage(QWidget):
             frames=self.frames_spin.value(),
             loop=self.loop_check.isChecked(),
             easing=self.easing_combo.currentData(),
-            style=self.win.model_panel.current_style(),
+            style=self.shell.model_panel.current_style(),
             style_walk=style_walk,
             sampler=self.sampler_combo.currentText(),
             steps=self.steps_spin.value(),
@@ -333,7 +336,7 @@ class WalkPage(QWidget):
     # ------------------------------------------------------------------ render
     def start_render(self) -> Any:
         """Queue the walk on the inference thread; its frames show here as they are painted, then play."""
-        record = self.win.model_panel.current_record()
+        record = self.shell.model_panel.current_record()
         if record is None:
             self.show_message(lambda: self.tr("Choose a model first."), error=True)
             return None
@@ -347,7 +350,7 @@ class WalkPage(QWidget):
             if not settings.total_frames():
                 self.show_message(lambda: self.tr("Give two seeds or more (or one with the style walk)."), error=True)
                 return None
-            run = render_task(worker_cache(self.win), record, settings)
+            run = render_task(worker_cache(self.shell), record, settings)
         except StudioError as exc:
             self.show_message(str(exc), error=True)
             return None
@@ -356,7 +359,7 @@ class WalkPage(QWidget):
         self._render_frames = n = settings.total_frames()
         self.renderer.submit(JobKind.WALK, lambda: self.tr("Walk of {0} frames").format(n), run)
         self.progress.setValue(0)
-        if self.win.runner.current is not self.render_job:
+        if self.shell.runner.current is not self.render_job:
             self._set_progress(lambda: self.tr("Waiting for the painter…"))
         else:
             self._set_progress(lambda: "")
@@ -517,7 +520,7 @@ class WalkPage(QWidget):
             self.tr("WebP animation (*.webp)"),
             self.tr("PNG frames in a new folder (*)"),
         ]
-        folder = Path(self.win.settings.output_dir) if self.win.settings.output_dir else Path.home()
+        folder = Path(self.shell.settings.output_dir) if self.shell.settings.output_dir else Path.home()
         target, chosen = QFileDialog.getSaveFileName(self, self.tr("Export walk"), str(folder / "walk.gif"), ";;".join(filters))
         if not target:
             return
@@ -548,10 +551,10 @@ class WalkPage(QWidget):
             self.hide_message()
             run = export_task(frames, out, fps=fps, upscale=upscale, meta=meta)
             self.exporter.submit(JobKind.ANIMATION, lambda: self.tr("Export {0}").format(out.name), run)
-            self.win.settings.output_dir = str(out.parent)
+            self.shell.settings.output_dir = str(out.parent)
             self._update_buttons()
 
-        self.win.runner.run_io(lambda: check_animation_target(out), checked)
+        self.shell.runner.run_io(lambda: check_animation_target(out), checked)
 
     # ------------------------------------------------------------------ messages, state, language
     def _set_progress(self, text: Callable[[], str]) -> None:
@@ -615,7 +618,7 @@ class WalkPage(QWidget):
         )
 
     def retranslate(self) -> None:
-        tabs = self.win.modes
+        tabs = self.shell.modes
         index = tabs.indexOf(self)
         if index >= 0:
             tabs.setTabText(index, self.tr("Walk"))
@@ -658,9 +661,9 @@ class WalkPage(QWidget):
             item.setText(self._pick_text(item.data(META_ROLE)))
 
 
-def install(window: Any) -> None:
-    """Add the Walk tab to ``window``."""
-    page = WalkPage(window)
-    window.add_mode(page, "")
-    window.walk_page = page
+def install(shell: MainWindow) -> WalkPage:
+    """Add the Walk tab to the window."""
+    page = WalkPage(shell)
+    shell.add_mode(page, "")
     page.retranslate()
+    return page
