@@ -126,6 +126,22 @@ def save_tiny_gan(path: Path, *, seed: int = 0, generator: str = "InkGenerator")
     )
 
 
+def save_unconditional(path: Path, *, seed: int, size: int = 16) -> Path:
+    """A tiny unconditional diffusion checkpoint painting ``size`` px."""
+    from diffusers import DDPMScheduler
+
+    from studio.models.inkfile import save_ink_checkpoint
+
+    if size == 16:
+        return save_tiny_diffusion(path, seed=seed, styles=False)
+    unet = make_tiny_unet(seed, None, sample_size=size)
+    sched = DDPMScheduler(num_train_timesteps=100, beta_schedule="squaredcos_cap_v2", prediction_type="v_prediction")
+    return save_ink_checkpoint(path, unet.state_dict(), {
+        "kind": "diffusion", "name": f"Tiny {size}", "architecture": {"class": "UNet2DModel", "config": dict(unet.config)},
+        "scheduler": {"class": "DDPMScheduler", "config": dict(sched.config)}, "styles": {}, "resolution": size, "channels": 3,
+    })
+
+
 @pytest.fixture
 def tiny_diffusion(tmp_path: Path) -> Path:
     return save_tiny_diffusion(tmp_path / "tiny-diffusion.safetensors")

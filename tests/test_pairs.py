@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import make_tiny_unet, pixels, run, save_tiny_diffusion
+from conftest import pixels, run, save_tiny_diffusion, save_unconditional
 
 from studio.api import PaintRequest, WalkRequest
 from studio.config import paths
@@ -20,22 +20,6 @@ from studio.models.pairs import load_record, read_pair
 from studio.work import paint, styled, walk
 
 STEPS = 4
-
-
-def save_unconditional(path: Path, *, seed: int, size: int = 16) -> Path:
-    """A tiny unconditional diffusion checkpoint painting ``size`` px."""
-    from diffusers import DDPMScheduler
-
-    from studio.models.inkfile import save_ink_checkpoint
-
-    if size == 16:
-        return save_tiny_diffusion(path, seed=seed, styles=False)
-    unet = make_tiny_unet(seed, None, sample_size=size)
-    sched = DDPMScheduler(num_train_timesteps=100, beta_schedule="squaredcos_cap_v2", prediction_type="v_prediction")
-    return save_ink_checkpoint(path, unet.state_dict(), {
-        "kind": "diffusion", "name": f"Tiny {size}", "architecture": {"class": "UNet2DModel", "config": dict(unet.config)},
-        "scheduler": {"class": "DDPMScheduler", "config": dict(sched.config)}, "styles": {}, "resolution": size, "channels": 3,
-    })
 
 
 @pytest.fixture

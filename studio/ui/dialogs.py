@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from studio.ui.pair_dialog import pair_facts
+
 
 class ModelCardDialog(QDialog):
     """What a model is: its card (markdown shipped with it) and the facts the studio read from it."""
@@ -25,6 +27,7 @@ class ModelCardDialog(QDialog):
             (self.tr("Styles"), styles),
             (self.tr("Format"), record.format),
             (self.tr("File"), record.path),
+            *pair_facts(record),  # a style pair: each style's checkpoint, and which paintings are resized
             (self.tr("SHA-256"), record.sha256),
         ]
         rows = "".join(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(str(v))}</td></tr>" for k, v in facts)

@@ -33,7 +33,7 @@ from studio.config import paths
 from studio.config.settings import Settings, save_settings
 from studio.engine.pngmeta import read_png_meta, save_png
 from studio.errors import StudioError
-from studio.ui import i18n
+from studio.ui import i18n, pair_dialog
 from studio.ui.canvas import CanvasView
 from studio.ui.dialogs import ModelCardDialog
 from studio.ui.gallery import GalleryPanel, GalleryView, make_thumbnail, move_to_trash, scan_gallery
@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         self.device_label_text = ""
         self.loaded_model_id = ""
         self.setAcceptDrops(True)
+        # each takes a drop of several paths first (True: handled), e.g. two checkpoints offered as a pair
+        self.drop_handlers: list[Callable[[list[Path]], bool]] = []
         self.setWindowIcon(icon("app"))
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowNestedDocks)
 
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self._set_generate_enabled(False)  # until the engine is loaded (it loads in the background)
         modes = install_modes(self)  # the shell keeps its modes; they never hang themselves on it
         self.classroom, self.inpaint_page, self.walk_page, self.series_actions = modes
+        self.pair_actions = pair_dialog.install(self)  # File → Pair checkpoints…, two dropped checkpoints
         self._apply_settings()
         self.retranslate()
 
@@ -981,10 +984,11 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        for url in event.mimeData().urls():
-            if url.isLocalFile():
-                self.open_dropped(Path(url.toLocalFile()))
+        dropped = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         event.acceptProposedAction()
+        if not any(take(dropped) for take in self.drop_handlers):
+            for path in dropped:
+                self.open_dropped(path)
 
     def open_dropped(self, path: Path) -> None:
         """A checkpoint is opened; a painting made here brings back its settings and is painted again."""
