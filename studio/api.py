@@ -89,6 +89,7 @@ SMOOTHNESS_TARGET = 3.0  # largest frame-to-frame change over the mean change
 INPAINT_METHODS = ("blend", "repaint", "invert")
 DIFFUSION_METHODS = ("blend", "repaint")
 GAN_METHODS = ("invert",)
+LATENT_KINDS = ("gan", "vae")  # models that paint a latent in one pass (a VAE's decoder, like a GAN): invert inpaints
 DEFAULT_INPAINT_STEPS = {"blend": 20, "repaint": 50, "invert": 200}
 DEFAULT_JUMPS = {"blend": 3, "repaint": 3, "invert": None}  # invert has no resampling passes
 REPAINT_JUMP_LENGTH = 10
@@ -96,7 +97,7 @@ REPAINT_JUMP_LENGTH = 10
 
 def methods_for(kind: str) -> tuple[str, ...]:
     """The inpainting methods a model of ``kind`` offers, default first."""
-    return GAN_METHODS if kind == "gan" else DIFFUSION_METHODS
+    return GAN_METHODS if kind in LATENT_KINDS else DIFFUSION_METHODS
 
 
 def default_method(kind: str) -> str:
@@ -266,7 +267,7 @@ class InpaintRequest:
         method = self.method or default_method(kind)
         if method not in INPAINT_METHODS:
             raise StudioError(f"unknown inpainting method '{method}' (choose from {', '.join(INPAINT_METHODS)})")
-        if kind == "gan" and method != "invert":
+        if kind in LATENT_KINDS and method != "invert":
             raise StudioError(f"{method} is for diffusion models; a GAN inpaints with invert")
         if kind == "diffusion" and method == "invert":
             raise StudioError("invert is for GAN models; a diffusion model inpaints with blend or repaint")
@@ -310,6 +311,8 @@ class JobKind(Enum):
     FILMSTRIP = "filmstrip"
     FORWARD = "forward"
     COMPARE = "compare"
+    FAMILIES = "families"  # the Four families sheet (studio.work.families)
+    LATENT = "latent"  # a VAE's latent map, a point of it, a reconstruction (studio.work.vae)
     UPSCALE = "upscale"
 
 

@@ -1,4 +1,4 @@
-"""Classroom commands: ``trajectory`` (the denoising filmstrip) and ``compare`` (GAN vs diffusion)."""
+"""Classroom commands: ``trajectory`` (the denoising filmstrip) and ``compare`` (GAN vs diffusion, or ``--families``: all four)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ def _add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", default="auto")
     p.add_argument("--out", required=True, help="a PNG with both rows and their wall times")
     _add_lang(p)
+    # --families: all four families of the lectures on one sheet (studio.commands.families)
+    p.add_argument("--families", action="store_true",
+                   help="one row per family: autoregressive (PixelCNN), VAE, GAN, diffusion, with density, network evaluations, wall time and bits/dim")
+    p.add_argument("--vae", help="with --families: VAE model id or path (default: the bundled VAE)")
+    p.add_argument("--pixelcnn", help="with --families: autoregressive model id or path (default: the bundled PixelCNN)")
+    p.add_argument("--data", help="with --families: measure bits/dim now on this folder's validation paintings")
+    p.add_argument("--cache", default=None, help="with --data: where preloaded validation images are cached")
+    p.add_argument("--json", action="store_true", help="with --families: print the figures as JSON")
 
 
 def _add_lang(p: argparse.ArgumentParser) -> None:
@@ -78,6 +86,13 @@ def cmd_trajectory(args: argparse.Namespace) -> int:
 
 @cli.command("compare")
 def cmd_compare(args: argparse.Namespace) -> int:
+    if args.families:
+        from studio.commands.families import compare_families
+
+        return compare_families(args, _out_file(args.out, (".png",)))
+    for flag in ("vae", "pixelcnn", "data", "json"):
+        if getattr(args, flag):
+            raise StudioError(f"--{flag} is for --families")
     from studio.api import DEFAULT_SAMPLER, DEFAULT_STEPS, SAMPLERS, random_seed
     from studio.engine.classroom import drawn_language, side_by_side, side_by_side_sheet
     from studio.engine.device import choose_device

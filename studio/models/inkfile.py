@@ -5,7 +5,7 @@ metadata entry ``"inkstudio"`` holding JSON::
 
     {
       "format": "inkstudio", "format_version": 1,
-      "kind": "diffusion" | "gan" | "upscaler",
+      "kind": "diffusion" | "gan" | "upscaler" | "vae",
       "name": "Ink DDPM 64",
       "architecture": {"class": "UNet2DModel" | "InkGenerator", "config": {...}},
       "scheduler": {"class": "DDPMScheduler", "config": {...}},      # diffusion only
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 META_KEY = "inkstudio"
 FORMAT_VERSION = 1
-KINDS = ("diffusion", "gan", "upscaler")
+KINDS = ("diffusion", "gan", "upscaler", "vae")
 
 
 def save_ink_checkpoint(path: str | Path, state_dict: dict[str, torch.Tensor], meta: dict[str, Any]) -> Path:
@@ -146,6 +146,15 @@ def load_ink_state(path: str | Path) -> dict[str, torch.Tensor]:
         return out
     except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
         raise CheckpointError(path, f"weights cannot be read ({_short(exc)})") from None
+
+
+def load_into(module: torch.nn.Module, path: str | Path) -> torch.nn.Module:
+    """The file's weights into ``module`` (strict; float tensors cast to the module's dtypes, e.g. from float16)."""
+    state = load_ink_state(path)
+    ref = module.state_dict()
+    state = {k: v.to(ref[k].dtype) if k in ref and v.is_floating_point() else v for k, v in state.items()}
+    module.load_state_dict(state, strict=True)
+    return module
 
 
 def validate_meta(meta: Any, path: object) -> None:

@@ -22,4 +22,8 @@ def make_trainer(kind: str):  # type: ignore[no-untyped-def]
         from studio.engine.train.upscaler import UpscalerTrainer
 
         return UpscalerTrainer()
+    if kind == "vae":
+        from studio.engine.train.vae import VaeTrainer
+
+        return VaeTrainer()
     raise ValueError(f"unknown training kind {kind!r}")

@@ -304,7 +304,7 @@ def _rewrite_info(state_dir: Path, changes: dict[str, Any]) -> None:
 
 def _evaluate(model_path: Path, opts: TrainOptions, styles: dict[str, int], work: Path, step: int, swd: bool) -> dict[str, Any]:
     """Sample grid (always) + SWD per style (when ``swd``) of the exported EMA model against the validation paintings."""
-    from studio.engine.evaluate import heavy_ink_fraction, image_grid, paint_set
+    from studio.engine.evaluate import heavy_ink_fraction, paint_set
     from studio.engine.swd import swd as sliced_wd
     from studio.models.loaders import load_checkpoint
 
@@ -329,13 +329,18 @@ def _evaluate(model_path: Path, opts: TrainOptions, styles: dict[str, int], work
         means.append(r.mean)
     if means:
         out["swd_mean"] = round(sum(means) / len(means), 2)
-    if not rows:
-        return out
+    if rows:
+        save_sample_grid(rows, work, step)
+    return out
+
+
+def save_sample_grid(rows: list[Any], work: Path, step: int) -> None:
+    """``samples/step-NNNNNNN.png`` and ``samples/latest.png``: one row of images per style."""
+    from studio.engine.evaluate import image_grid
+
     samples = work / "samples"
     samples.mkdir(parents=True, exist_ok=True)
-    grid = image_grid(rows)
     tmp = samples / f".step-{step:07d}.png.part"
-    grid.save(tmp, format="PNG")
+    image_grid(rows).save(tmp, format="PNG")
     os.replace(tmp, samples / f"step-{step:07d}.png")
     shutil.copyfile(samples / f"step-{step:07d}.png", samples / "latest.png")
-    return out

@@ -22,6 +22,7 @@ from studio.models.formats import (
     diffusers_pipeline,
     diffusers_unet,
     inkstudio,
+    inkvae,
     lightweight_gan,
     lucidrains,
     openai_unet,
@@ -32,8 +33,8 @@ from studio.models.formats.base import TORCH_SUFFIXES, LoadedModel, ModelSpec, f
 from studio.models.formats.torchfile import shared_reads, torch_state
 
 # tried in order: the first module whose inspect() does not answer None reads the checkpoint
-REGISTRY: list[ModuleType] = [inkstudio, diffusers_pipeline, diffusers_unet, stylegan2_ada, openai_unet, lucidrains, lightweight_gan, stylegan2_rosinality,
-                            dcgan]
+REGISTRY: list[ModuleType] = [inkvae, inkstudio, diffusers_pipeline, diffusers_unet, stylegan2_ada, openai_unet, lucidrains, lightweight_gan,
+                            stylegan2_rosinality, dcgan]
 
 _MALFORMED = (IndexError, AttributeError, TypeError, KeyError, ValueError, ZeroDivisionError, RuntimeError)
 

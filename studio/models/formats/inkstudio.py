@@ -34,10 +34,7 @@ def load(spec: ModelSpec) -> LoadedModel:
         module = build_architecture(meta["architecture"])
     except (TypeError, ValueError) as exc:
         raise CheckpointError(spec.path, f"bad architecture config ({first_line(exc)})") from None
-    state = inkfile.load_ink_state(spec.path)
-    ref = module.state_dict()
-    state = {k: v.to(ref[k].dtype) if k in ref and v.is_floating_point() else v for k, v in state.items()}
-    module.load_state_dict(state, strict=True)
+    inkfile.load_into(module, spec.path)
     upscaler = None
     if "cascade" in spec.extra:
         from studio.models.inkupscaler import load_upscaler
