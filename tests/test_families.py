@@ -26,7 +26,9 @@ def four(bundled_dir: Path) -> Path:
 def _load(record):  # type: ignore[no-untyped-def]
     from studio.models.pairs import load_record
 
-    return load_record(record, "cpu")
+    import torch
+
+    return load_record(record, "cpu", torch.float32)
 
 
 def test_sheet_has_four_labelled_rows(four: Path) -> None:
