@@ -52,14 +52,11 @@ def check_name(name: str) -> str:
 
 def read_pair(path: str | Path) -> dict[str, Path]:
     """style -> member path of a pair file; CheckpointError (one line) when it is not a readable pair."""
+    from studio.models.files import read_json
+
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CheckpointError(path, f"pair file cannot be read ({exc})") from None
-    except json.JSONDecodeError as exc:
-        raise CheckpointError(path, f"pair file: bad JSON ({exc.msg}, line {exc.lineno})") from None
-    if not isinstance(data, dict) or data.get("format") != PAIR_FORMAT:
+    data = read_json(path)  # one line when it cannot be read or is not a JSON object
+    if data.get("format") != PAIR_FORMAT:
         raise CheckpointError(path, f"not a style pair (expected \"format\": \"{PAIR_FORMAT}\")")
     styles = data.get("styles")
     if not isinstance(styles, dict) or not styles or not all(isinstance(k, str) and isinstance(v, str) for k, v in styles.items()):

@@ -24,7 +24,7 @@ def none_references_lost_per_call() -> float:
 
     label = QLabel()
     before = sys.getrefcount(None)
-    for i in range(PROBE_CALLS):
+    for _ in range(PROBE_CALLS):
         label.setText("")
     lost = before - sys.getrefcount(None)
     label.deleteLater()

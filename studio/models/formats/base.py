@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from torch import nn
 from studio.errors import CheckpointError, StudioError
 from studio.models.files import TORCH_SUFFIXES as TORCH_SUFFIXES
 from studio.models.files import card_beside as card_beside
+from studio.models.files import first_line, read_json  # noqa: F401  (the formats import them from here)
 
 DEFAULT_STYLE_NAMES = ("light", "dark")
 
@@ -198,18 +198,6 @@ def find_class_embedding(module: nn.Module) -> nn.Embedding | None:
 # ---------------------------------------------------------------------------- small readers
 
 
-def read_json(path: Path) -> dict[str, Any]:
-    """A JSON object from ``path``; CheckpointError (one line) otherwise."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CheckpointError(path, f"cannot be read ({first_line(exc)})") from None
-    except json.JSONDecodeError as exc:
-        raise CheckpointError(path, f"bad JSON ({exc.msg}, line {exc.lineno})") from None
-    if not isinstance(data, dict):
-        raise CheckpointError(path, "bad JSON (expected an object)")
-    return data
-
 
 def style_map_for_labels(num_classes: int | None, declared: Any, path: Path) -> dict[str, int]:
     """Styles of a class-conditional network: declared ones, light/dark for two classes, else class-N."""
@@ -225,7 +213,3 @@ def style_map_for_labels(num_classes: int | None, declared: Any, path: Path) -> 
         return {name: i for i, name in enumerate(DEFAULT_STYLE_NAMES)}
     return {f"class-{i}": i for i in range(num_classes)}
 
-
-def first_line(exc: BaseException) -> str:
-    lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()]
-    return lines[0][:200] if lines else type(exc).__name__
