@@ -183,6 +183,7 @@ def write_all(folder: Path) -> list[Path]:
     written += [write_dcgan_data_parallel(folder)[0], write_dcgan_discriminator(folder), write_dcgan_tiny(folder)[0]]
     written += [write_dcgan_odd_kernel(folder)[0], write_rosinality(folder)[0], write_ada_pickle(folder)[0]]
     written += [write_openai_unet(folder / "openai", sidecar={"image_size": 32})[0], write_lightweight_gan(folder)[0]]
+    written += [write_lucidrains_2021(folder)[0]]
     return written
 
 
@@ -667,6 +668,127 @@ def write_lightweight_gan(
                "attn_res_layers": list(kw.get("attn_res_layers", (32,))), "freq_chan_attn": bool(kw.get("freq_chan_attn", False))}  # type: ignore[call-overload]
     (run / ".config.json").write_text(json.dumps(config if config is not None else written))
     return path, ge
+
+
+
+# ---------------------------------------------------------------------------- denoising-diffusion-pytorch, 2020-21 releases
+
+
+def lucidrains_2021_unet_state(
+    dim: int = 8, dim_mults: tuple[int, ...] = (1, 2), channels: int = 3, norm: str = "layer",
+    with_time_emb: bool = True, seed: int = 0,
+) -> dict[str, torch.Tensor]:
+    """The 2020-21 Unet's state_dict (``norm``: "rezero" to June 2021, "instance" to August 2021, "layer" after), random weights."""
+    g = torch.Generator().manual_seed(seed)
+    sd: dict[str, torch.Tensor] = {}
+
+    def rnd(*shape: int, scale: float = 1.0) -> torch.Tensor:
+        return torch.randn(*shape, generator=g) * scale
+
+    def lin(key: str, cout: int, cin: int) -> None:
+        sd[f"{key}.weight"], sd[f"{key}.bias"] = rnd(cout, cin, scale=1 / math.sqrt(cin)), rnd(cout, scale=0.1)
+
+    def conv(key: str, cout: int, cin: int, k: int, bias: bool = True, transposed: bool = False) -> None:
+        sd[f"{key}.weight"] = rnd(*((cin, cout) if transposed else (cout, cin)), k, k, scale=1 / math.sqrt(cin * k * k))
+        if bias:
+            sd[f"{key}.bias"] = rnd(cout, scale=0.1)
+
+    def block(key: str, cout: int, cin: int) -> None:  # Block: Conv3x3, GroupNorm(8), Mish
+        conv(f"{key}.block.0", cout, cin, 3)
+        sd[f"{key}.block.1.weight"], sd[f"{key}.block.1.bias"] = 1 + rnd(cout, scale=0.1), rnd(cout, scale=0.1)
+
+    def resnet(key: str, cin: int, cout: int) -> None:
+        if with_time_emb:
+            lin(f"{key}.mlp.1", cout, dim)
+        block(f"{key}.block1", cout, cin)
+        block(f"{key}.block2", cout, cout)
+        if cin != cout:
+            conv(f"{key}.res_conv", cout, cin, 1)
+
+    def attention(key: str, d: int) -> None:  # Residual(PreNorm(d, LinearAttention(d))) or Residual(Rezero(...))
+        if norm == "rezero":
+            sd[f"{key}.fn.g"] = torch.tensor([0.7])  # starts at zero; trained away from it
+        elif norm == "instance":
+            sd[f"{key}.fn.norm.weight"], sd[f"{key}.fn.norm.bias"] = 1 + rnd(d, scale=0.1), rnd(d, scale=0.1)
+        else:
+            sd[f"{key}.fn.norm.g"], sd[f"{key}.fn.norm.b"] = 1 + rnd(1, d, 1, 1, scale=0.1), rnd(1, d, 1, 1, scale=0.1)
+        conv(f"{key}.fn.fn.to_qkv", 4 * 32 * 3, d, 1, bias=False)
+        conv(f"{key}.fn.fn.to_out", d, 4 * 32, 1)
+
+    if with_time_emb:
+        first, second = ("mlp.0", "mlp.2") if norm == "rezero" else ("time_mlp.1", "time_mlp.3")
+        lin(first, dim * 4, dim)
+        lin(second, dim, dim * 4)
+    dims = [channels, *(dim * m for m in dim_mults)]
+    pairs = list(zip(dims[:-1], dims[1:], strict=True))
+    for i, (cin, cout) in enumerate(pairs):
+        resnet(f"downs.{i}.0", cin, cout)
+        resnet(f"downs.{i}.1", cout, cout)
+        attention(f"downs.{i}.2", cout)
+        if i < len(pairs) - 1:
+            conv(f"downs.{i}.3.conv", cout, cout, 3)
+    resnet("mid_block1", dims[-1], dims[-1])
+    attention("mid_attn", dims[-1])
+    resnet("mid_block2", dims[-1], dims[-1])
+    for i, (cin, cout) in enumerate(reversed(pairs[1:])):
+        resnet(f"ups.{i}.0", cout * 2, cin)
+        resnet(f"ups.{i}.1", cin, cin)
+        attention(f"ups.{i}.2", cin)
+        conv(f"ups.{i}.3.conv", cin, cin, 4, transposed=True)
+    block("final_conv.0", dim, dim)
+    conv("final_conv.1", channels, dim, 1)
+    return sd
+
+
+def lucidrains_2021_diffusion_buffers(timesteps: int = 40) -> dict[str, torch.Tensor]:
+    """GaussianDiffusion's registered buffers of those releases, from their default cosine schedule (float32)."""
+    import numpy as np
+
+    steps = timesteps + 1
+    x = np.linspace(0, steps, steps)
+    ac = np.cos(((x / steps) + 0.008) / 1.008 * np.pi * 0.5) ** 2
+    ac = ac / ac[0]
+    betas = np.clip(1 - ac[1:] / ac[:-1], 0, 0.999)
+    alphas_cumprod = np.cumprod(1 - betas)
+    prev = np.append(1.0, alphas_cumprod[:-1])
+    variance = betas * (1 - prev) / (1 - alphas_cumprod)
+    values = {
+        "betas": betas, "alphas_cumprod": alphas_cumprod, "alphas_cumprod_prev": prev,
+        "sqrt_alphas_cumprod": np.sqrt(alphas_cumprod), "sqrt_one_minus_alphas_cumprod": np.sqrt(1 - alphas_cumprod),
+        "log_one_minus_alphas_cumprod": np.log(1 - alphas_cumprod), "sqrt_recip_alphas_cumprod": np.sqrt(1 / alphas_cumprod),
+        "sqrt_recipm1_alphas_cumprod": np.sqrt(1 / alphas_cumprod - 1), "posterior_variance": variance,
+        "posterior_log_variance_clipped": np.log(np.maximum(variance, 1e-20)),
+        "posterior_mean_coef1": betas * np.sqrt(prev) / (1 - alphas_cumprod),
+        "posterior_mean_coef2": (1 - prev) * np.sqrt(1 - betas) / (1 - alphas_cumprod),
+    }
+    return {k: torch.tensor(v, dtype=torch.float32) for k, v in values.items()}
+
+
+def write_lucidrains_2021(
+    folder: Path, milestone: int = 7, timesteps: int = 40, sidecar: dict | None = None, **kw: object
+) -> tuple[Path, dict[str, torch.Tensor]]:
+    """``results/model-N.pt`` as the 2020-21 Trainer.save writes it: ``{"step", "model", "ema"}``.
+
+    ``model`` and ``ema`` are GaussianDiffusion state_dicts (``denoise_fn.*`` + the schedule buffers);
+    the EMA copy has other weights than the model, so a test sees which one paints. Returns the path
+    and the EMA Unet's state_dict.
+    """
+    import json
+
+    ema = lucidrains_2021_unet_state(**kw)  # type: ignore[arg-type]
+    model = lucidrains_2021_unet_state(**{**kw, "seed": int(kw.get("seed", 0)) + 1})  # type: ignore[arg-type]
+    buffers = lucidrains_2021_diffusion_buffers(timesteps)
+    results = folder / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"model-{milestone}.pt"
+    torch.save({
+        "step": milestone * 1000,
+        "model": {**{f"denoise_fn.{k}": v for k, v in model.items()}, **buffers},
+        "ema": {**{f"denoise_fn.{k}": v for k, v in ema.items()}, **buffers},
+    }, path)
+    if sidecar is not None:
+        path.with_suffix(".json").write_text(json.dumps(sidecar))
+    return path, ema
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from studio.models.formats import (
     inkvae,
     lightweight_gan,
     lucidrains,
+    lucidrains_2021,
     openai_unet,
     stylegan2_ada,
     stylegan2_rosinality,
@@ -33,8 +34,8 @@ from studio.models.formats.base import TORCH_SUFFIXES, LoadedModel, ModelSpec, f
 from studio.models.formats.torchfile import shared_reads, torch_state
 
 # tried in order: the first module whose inspect() does not answer None reads the checkpoint
-REGISTRY: list[ModuleType] = [inkvae, inkstudio, diffusers_pipeline, diffusers_unet, stylegan2_ada, openai_unet, lucidrains, lightweight_gan,
-                            stylegan2_rosinality, dcgan]
+REGISTRY: list[ModuleType] = [inkvae, inkstudio, diffusers_pipeline, diffusers_unet, stylegan2_ada, openai_unet, lucidrains,
+                            lucidrains_2021, lightweight_gan, stylegan2_rosinality, dcgan]
 
 _MALFORMED = (IndexError, AttributeError, TypeError, KeyError, ValueError, ZeroDivisionError, RuntimeError)
 

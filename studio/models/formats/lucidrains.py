@@ -148,6 +148,23 @@ def _unet_config(path: Path, sd: dict[str, torch.Tensor]) -> dict[str, Any]:
     return cfg
 
 
+def image_size(path: Path, size: int | None) -> int:
+    """The size to paint: ``--size``, else a sidecar ``model-N.json`` ``{"image_size": N}``, else 64 (not stored in the file)."""
+    sidecar = path.with_suffix(".json")
+    if size is None and sidecar.is_file():
+        side = read_json(sidecar)
+        size = side.get("image_size") or side.get("resolution")
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+            raise CheckpointError(sidecar, f"bad image_size {size!r}")
+    return int(size or 64)
+
+
+def scheduler_config(betas: torch.Tensor, objective: str) -> dict[str, Any]:
+    """A diffusers scheduler config from the trainer's stored betas (float64, as the trainer computed them)."""
+    betas = betas.double()
+    return {"num_train_timesteps": int(betas.numel()), "trained_betas": betas.tolist(), "prediction_type": objective, "clip_sample": True}
+
+
 def _inspect(path: Path, state: dict[str, Any], size: int | None) -> ModelSpec:
     diffusion_state, from_ema = _diffusion_state(state)
     unet_sd = {k[len("model."):]: v for k, v in diffusion_state.items() if k.startswith("model.")}
@@ -155,21 +172,8 @@ def _inspect(path: Path, state: dict[str, Any], size: int | None) -> ModelSpec:
     if "betas" not in diffusion_state:
         raise CheckpointError(path, "missing 'betas': cannot recover the noise schedule")
     objective = _infer_objective(path, diffusion_state)
-    resolution = size
-    sidecar = path.with_suffix(".json")
-    if resolution is None and sidecar.is_file():
-        side = read_json(sidecar)
-        resolution = side.get("image_size") or side.get("resolution")
-        if not isinstance(resolution, int) or resolution <= 0:
-            raise CheckpointError(sidecar, f"bad image_size {resolution!r}")
-    resolution = resolution or 64
-    betas = diffusion_state["betas"].double()
-    sched_config = {
-        "num_train_timesteps": int(betas.numel()),
-        "trained_betas": betas.tolist(),
-        "prediction_type": objective,
-        "clip_sample": True,
-    }
+    resolution = image_size(path, size)
+    sched_config = scheduler_config(diffusion_state["betas"], objective)
     return ModelSpec(
         path=path,
         format=FORMAT,
