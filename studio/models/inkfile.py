@@ -102,7 +102,7 @@ def describe(path: Path) -> dict[str, Any]:
         weights.append(extra["cascade"]["upscaler"])
     return {
         "path": path,
-        "format": META_KEY,
+        "format": "inkvae" if meta["kind"] == "vae" else META_KEY,  # a VAE is read by formats/inkvae
         "kind": meta["kind"],
         "name": str(meta.get("name") or path.stem),
         "styles": dict(meta.get("styles", {})),
