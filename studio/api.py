@@ -153,6 +153,9 @@ class ModelRecord:
         base = self.base_resolution or self.resolution
         if not (self.base_resolution or upscaler_installed):
             return [self.resolution]
+        if self.member_resolutions:  # a style pair: its own size, and the larger ones every member's passes reach
+            reach = [{r * 2**k for k in range(MAX_UPSCALE_PASSES + 1)} for r in self.member_resolutions.values()]
+            return sorted({self.resolution} | {s for s in set.intersection(*reach) if s > self.resolution})
         return [base * 2**k for k in range(MAX_UPSCALE_PASSES + 1)]
 
 

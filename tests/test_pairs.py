@@ -135,3 +135,29 @@ def test_pairing_refuses_what_cannot_be_a_style(tmp_path: Path, bundled_dir: Pat
     code, _, err = run(["pair", str(plain), "--style-of", "light", "--name", "a/b"], capsys)
     assert code == 1 and "bad pair name" in err
     assert not paths.user_models_dir().exists() or not list(paths.user_models_dir().iterdir())
+
+
+def test_pair_with_the_ink_upscaler(tmp_path: Path, bundled_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 16 + 32 px pair offers what both members reach; at 64 px each member is upscaled from its own size."""
+    from test_upscale import save_tiny_upscaler
+
+    from studio.api import BUNDLED_UPSCALER, MAX_UPSCALE_PASSES
+
+    light = save_unconditional(tmp_path / "light16.safetensors", seed=1, size=16)
+    dark = save_unconditional(tmp_path / "dark32.safetensors", seed=2, size=32)
+    assert run(["pair", str(light), str(dark), "--name", "mixed"], capsys)[0] == 0
+    record = resolve("mixed")
+    assert record.sizes(False) == [32]
+    assert record.sizes(True) == [16 * 2**k for k in range(1, MAX_UPSCALE_PASSES + 1)]  # the 16 px member's reach
+    save_tiny_upscaler(bundled_dir / BUNDLED_UPSCALER)
+    for style, own in (("light", 16), ("dark", 32)):
+        out = tmp_path / style
+        code, _, err = run(["generate", "--model", "mixed", "--style", style, "--size", "64", "--seed", "3",
+                            "--steps", str(STEPS), "--device", "cpu", "--out", str(out)], capsys)
+        assert code == 0, err
+        (png,) = out.glob("*.png")
+        assert pixels(png).shape[:2] == (64, 64)
+        from studio.engine.pngmeta import read_png_meta
+
+        meta = read_png_meta(png)
+        assert meta["size"] == 64 and meta["cascade"]["base_size"] == own

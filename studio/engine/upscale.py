@@ -163,7 +163,7 @@ def resize_to_pair(model: Any, images: torch.Tensor) -> torch.Tensor:
     """A style pair's smaller member: its paintings (B, C, h, w in [-1, 1]) resized to the pair's
     size (antialiased bicubic, clamped); any other model's unchanged."""
     size = getattr(model, "paint_size", None)
-    if not size or images.shape[-1] == size:
-        return images
+    if not size or images.shape[-1] != int(model.spec.resolution):
+        return images  # not a pair member, or already taken to a larger size by the ink upscaler
     out = torch.nn.functional.interpolate(images.float(), size=(size, size), mode="bicubic", antialias=True, align_corners=False)
     return out.clamp(-1, 1)
