@@ -124,6 +124,15 @@ def file_name(template: str, meta: dict[str, Any]) -> str:
 
 # ---------------------------------------------------------------------------- models
 
+# How a family defines p(x) (issue 18): "explicit" = exact likelihood (PixelCNN), "approximate" = a bound
+# (VAE ELBO, diffusion variational bound), "implicit" = none (GAN). LoadedModel.density answers it and
+# LoadedModel.bits_per_dim(uint8 images, labels) -> float | None gives -log2 p(x) / (C·H·W) (see
+# studio.models.formats.base.LoadedModel). UNIFORM_BITS_PER_DIM is the baseline of uniform 8-bit pixels.
+DENSITIES = ("explicit", "approximate", "implicit")
+DENSITY_OF_KIND = {"autoregressive": "explicit", "vae": "approximate", "diffusion": "approximate", "gan": "implicit"}
+UNIFORM_BITS_PER_DIM = 8.0
+
+
 
 @dataclass(frozen=True)
 class ModelRecord:

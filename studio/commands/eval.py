@@ -9,6 +9,8 @@ real-vs-real figure (training vs validation paintings) of every measure.
 * ``--memorisation``: how many paintings sit closer to a training painting than the validation
   paintings do, and a sheet of the closest pairs.
 * ``--spectrum``: peaks of the radial power spectrum over that of real paintings (grid marks).
+* ``--bits-per-dim``: the likelihood of the validation paintings where the model has one
+  (:mod:`studio.work.likelihood`), beside uniform pixels (8.0) and PNG's compression of them.
 
 See :mod:`studio.engine.measures` and docs/training.md ("Realism and copying measures").
 """
@@ -53,6 +55,8 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
                    help=f"paintings checked for copies (default {MEMORISATION_COUNT})")
     p.add_argument("--sheet", help="--memorisation: PNG of the 16 closest pairs (default runs/eval/<model>-closest.png)")
     p.add_argument("--spectrum", action="store_true", help="radial power spectrum over that of real paintings; peaks are grid marks")
+    p.add_argument("--bits-per-dim", action="store_true",
+                   help="likelihood: bits per dimension of the validation paintings under the model, beside uniform (8.0) and PNG")
     p.add_argument("--cache", default="runs/cache", help="image cache folder (default runs/cache)")
 
 
@@ -153,6 +157,23 @@ def _real_vs_real_measures(args: argparse.Namespace, resolution: int, styles: li
               f"{_spectrum_text(spectrum_ratio(reals.validation, reals.train))}")
 
 
+def _bits_per_dim(args: argparse.Namespace, cache: str | None) -> int:
+    from studio.work.likelihood import LikelihoodRequest, bits_text, run
+
+    if args.c2st or args.memorisation or args.spectrum or args.floor:
+        raise StudioError("--bits-per-dim is measured on its own: leave out --c2st, --memorisation, --spectrum and --floor")
+    record, model, _device = cli.load_model_for(args)
+    if args.size and args.size != record.resolution:
+        raise StudioError(f"--bits-per-dim measures paintings at the model's own size ({record.resolution} px), not {args.size}")
+    result = run(LikelihoodRequest(args.data, args.style, cache), model)
+    print(f"{record.id}: {result.density} density; validation paintings at {result.size}px, bits per dimension "
+          f"(sub-pixel) — model, uniform 8-bit, PNG files of the same images", file=sys.stderr)
+    for row in result.rows:
+        model_text = bits_text(row.model) if row.model is not None else f"— ({result.density} density: no likelihood)"
+        print(f"{row.style:<6} {row.images:>4} paintings  model {model_text}  uniform {row.uniform:.3f}  png {row.png:.3f}")
+    return 0
+
+
 @cli.command("eval")
 def cmd_eval(args: argparse.Namespace) -> int:
     import torch
@@ -189,6 +210,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.resolution:
         raise StudioError("--resolution is for --real-vs-real; a model paints at --size")
+    if args.bits_per_dim:
+        return _bits_per_dim(args, cache)
     from studio.engine.upscale import size_plan
 
     record, model, device = cli.load_model_for(args)

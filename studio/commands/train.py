@@ -1,4 +1,4 @@
-"""``inkstudio train diffusion|gan``: train a style-conditional model on a folder of paintings.
+"""``inkstudio train diffusion|gan|pixelcnn|upscaler``: train a style-conditional model on a folder of paintings.
 
 Runs under Hugging Face Accelerate, so ``accelerate launch -m studio train ...`` works unchanged.
 """
@@ -24,8 +24,8 @@ def _positive_float(text: str) -> float:
 
 
 def _add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="train a light/dark ink model (diffusion or GAN) on a folder of paintings")
-    p.add_argument("kind", choices=["diffusion", "gan", "upscaler", "vae"])
+p = sub.add_parser("train", help="train a light/dark ink model (diffusion, GAN, VAE or PixelCNN) on a folder of paintings")
+    p.add_argument("kind", choices=["diffusion", "gan", "pixelcnn", "upscaler", "vae"])
     p.add_argument("--data", required=True, help="folder of paintings (e.g. ../shared/datasets/shanshui/images)")
     p.add_argument("--out", required=True, help="the model to write (.safetensors); the best EMA model by SWD")
     p.add_argument("--style", choices=["light", "dark", "all"], default="all", help="train one style or both (default all)")
@@ -35,8 +35,8 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
     budget.add_argument("--steps", type=cli._positive_int, help="train until this many steps in total (counting resumed ones)")
     p.add_argument("--resume", action="store_true", help="continue the run saved in the work folder's state/")
     p.add_argument("--batch", type=cli._positive_int, default=16, help="images per step (default 16)")
-    p.add_argument("--lr", type=_positive_float, help="learning rate (default: diffusion 3e-4, GAN 2e-4, VAE 1e-3)")
-    p.add_argument("--preset", default=None, help="model size: diffusion tiny|plain|small|base32 (default plain), upscaler ink|tiny (default ink), gan dcgan-resize|dcgan-tiny|tiny|compact|small (default dcgan-resize), vae small|tiny (default small)")
+    p.add_argument("--lr", type=_positive_float, help="learning rate (default: diffusion 3e-4, GAN 2e-4, VAE and PixelCNN 1e-3)")
+    p.add_argument("--preset", default=None, help="model size: diffusion tiny|plain|small|base32 (default plain), upscaler ink|tiny (default ink), gan dcgan-resize|dcgan-tiny|tiny|compact|small (default dcgan-resize), vae small|tiny (default small), pixelcnn ink|tiny (default ink)")
     # the choices repeat studio.engine.train.diffusion.WEIGHTINGS: importing it here would load torch for --help
     p.add_argument("--weighting", choices=["v", "min-snr"], default=None,
                    help="diffusion loss: v (plain MSE on the velocity, default) or min-snr (Min-SNR-5)")
@@ -53,7 +53,7 @@ def _add_parser(sub: argparse._SubParsersAction) -> None:
 cli._EXTRA_PARSERS.append(_add_parser)
 
 # the recipes of the bundled models
-DEFAULT_PRESETS = {"diffusion": "plain", "gan": "dcgan-resize", "upscaler": "ink", "vae": "small"}
+DEFAULT_PRESETS = {"diffusion": "plain", "gan": "dcgan-resize", "pixelcnn": "ink", "upscaler": "ink", "vae": "small"}
 
 
 @cli.command("train")

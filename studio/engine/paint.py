@@ -92,6 +92,10 @@ def paint_series(
                 model, seeds, style=req.style, sampler=req.sampler, steps=req.steps, eta=req.eta,
                 cancel=cancel, on_step=step_cb if on_progress else None,
             )
+        elif model.kind == "autoregressive":
+            from studio.engine.autoregressive import sample_autoregressive
+
+            images = sample_autoregressive(model, seeds, style=req.style, cancel=cancel)
         else:
             images = sample_gan(model, seeds, style=req.style, cancel=cancel)
         if upscaler is not None:

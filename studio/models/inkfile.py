@@ -5,9 +5,9 @@ metadata entry ``"inkstudio"`` holding JSON::
 
     {
       "format": "inkstudio", "format_version": 1,
-      "kind": "diffusion" | "gan" | "upscaler" | "vae",
+      "kind": "diffusion" | "gan" | "upscaler" | "vae" | "autoregressive",
       "name": "Ink DDPM 64",
-      "architecture": {"class": "UNet2DModel" | "InkGenerator", "config": {...}},
+      "architecture": {"class": "UNet2DModel" | "InkGenerator" | "InkPixelCNN", "config": {...}},
       "scheduler": {"class": "DDPMScheduler", "config": {...}},      # diffusion only
       "styles": {"light": 0, "dark": 1},                              # style -> class label ({} = none)
       "resolution": 64, "channels": 3,
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 META_KEY = "inkstudio"
 FORMAT_VERSION = 1
-KINDS = ("diffusion", "gan", "upscaler", "vae")
+KINDS = ("diffusion", "gan", "upscaler", "vae", "autoregressive")
 
 
 def save_ink_checkpoint(path: str | Path, state_dict: dict[str, torch.Tensor], meta: dict[str, Any]) -> Path:

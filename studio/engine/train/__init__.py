@@ -1,5 +1,5 @@
 """Training the bundled models: data (``data``), resume state (``state``), the shared loop
-(``loop``), and the diffusion and GAN trainers (``diffusion``, ``gan``)."""
+(``loop``), and the diffusion, GAN, PixelCNN and upscaler trainers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ __all__ = ["Progress", "RunResult", "TrainOptions", "make_trainer", "run_trainin
 
 
 def make_trainer(kind: str):  # type: ignore[no-untyped-def]
-    """A fresh trainer for ``kind`` ("diffusion" or "gan")."""
+    """A fresh trainer for ``kind`` ("diffusion", "gan", "pixelcnn" or "upscaler")."""
     if kind == "diffusion":
         from studio.engine.train.diffusion import DiffusionTrainer
 
@@ -18,6 +18,10 @@ def make_trainer(kind: str):  # type: ignore[no-untyped-def]
         from studio.engine.train.gan import GanTrainer
 
         return GanTrainer()
+    if kind == "pixelcnn":
+        from studio.engine.train.pixelcnn import PixelCNNTrainer
+
+        return PixelCNNTrainer()
     if kind == "upscaler":
         from studio.engine.train.upscaler import UpscalerTrainer
 

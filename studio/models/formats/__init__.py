@@ -21,6 +21,7 @@ from studio.models.formats import (
     dcgan,
     diffusers_pipeline,
     diffusers_unet,
+    inkpixelcnn,
     inkstudio,
     inkvae,
     lightweight_gan,
@@ -34,7 +35,7 @@ from studio.models.formats.base import TORCH_SUFFIXES, LoadedModel, ModelSpec, f
 from studio.models.formats.torchfile import shared_reads, torch_state
 
 # tried in order: the first module whose inspect() does not answer None reads the checkpoint
-REGISTRY: list[ModuleType] = [inkvae, inkstudio, diffusers_pipeline, diffusers_unet, stylegan2_ada, openai_unet, lucidrains,
+REGISTRY: list[ModuleType] = [inkpixelcnn, inkvae, inkstudio, diffusers_pipeline, diffusers_unet, stylegan2_ada, openai_unet, lucidrains,
                             lucidrains_2021, lightweight_gan, stylegan2_rosinality, dcgan]
 
 _MALFORMED = (IndexError, AttributeError, TypeError, KeyError, ValueError, ZeroDivisionError, RuntimeError)

@@ -21,6 +21,9 @@ DEFAULT_STYLE_NAMES = ("light", "dark")
 # the network call every format provides: (input, timestep or None, class labels or None) -> output
 Forward = Callable[[torch.Tensor, Any, "torch.Tensor | None"], torch.Tensor]
 
+# a likelihood: (uint8 images (N, C, H, W) on the CPU, class labels (N,) or None) -> bits per dimension of each image (N,)
+BitsPerDim = Callable[[torch.Tensor, "torch.Tensor | None"], torch.Tensor]
+
 
 @dataclass
 class ModelSpec:
@@ -33,7 +36,7 @@ class ModelSpec:
 
     path: Path
     format: str
-    kind: str  # "diffusion" | "gan"
+    kind: str  # "diffusion" | "gan" | "autoregressive"
     name: str
     styles: dict[str, int]  # style name -> class label; {} when unconditional
     resolution: int
@@ -50,7 +53,22 @@ class LoadedModel:
 
     The engine drives it through its capabilities only: ``denoise``/``generate`` (no gradients),
     ``generate_with_grad`` (GAN inversion), ``style_embedding``/``blend_styles`` (style walks of one
-    style-conditional model), ``blend_with`` (a pair of per-style models) and ``wrap_forward``.
+    style-conditional model), ``blend_with`` (a pair of per-style models), ``wrap_forward`` and the
+    likelihood capability below.
+
+    Likelihood (issue 18; what ``inkstudio eval --bits-per-dim`` and the Four-families sheet read):
+
+    * ``density`` — ``"explicit"`` (p(x) exactly: PixelCNN), ``"approximate"`` (a bound: a VAE's ELBO,
+      a diffusion model's variational bound) or ``"implicit"`` (no p(x): GANs). A format sets it with
+      ``density=``; left as None it follows ``kind`` (:data:`studio.api.DENSITY_OF_KIND`).
+    * ``bits_per_dim(images, labels=None) -> float | None`` — the mean over images of
+      -log2 p(x) / (C·H·W) for 8-bit images ``x`` (uint8 tensor N×C×H×W at the model's resolution),
+      treating each sub-pixel as one of 256 values; for an ``"approximate"`` model the negative bound
+      (-ELBO, an upper bound on the true bits/dim); None when the model has no likelihood it can
+      compute. ``labels`` are class labels (``labels_for``); None for a style-conditional model
+      means the marginal p(x) = mean over its styles of p(x | style). A format provides it by setting
+      ``_bits_per_dim`` (a :data:`BitsPerDim`: per-image bits/dim, batching left to this method).
+      Uniform 8-bit pixels are 8.0 bits/dim.
     """
 
     spec: ModelSpec
@@ -65,6 +83,45 @@ class LoadedModel:
     upscaler: Any = None  # a two-stage model's LoadedUpscaler (studio.models.inkupscaler); None otherwise
     class_embedding: nn.Embedding | None = None  # the learned style embedding, when the format has one
     paint_size: int | None = None  # a style pair's smaller member: its paintings are resized to this (the larger's) size
+    density_kind: str | None = None  # "explicit" | "approximate" | "implicit"; None: by kind (see ``density``)
+    _bits_per_dim: BitsPerDim | None = None  # per-image bits/dim when the model has a likelihood
+
+    @property
+    def density(self) -> str:
+        """How this model defines p(x): "explicit", "approximate" (a bound) or "implicit" (none)."""
+        from studio.api import DENSITY_OF_KIND
+
+        return self.density_kind or DENSITY_OF_KIND.get(self.spec.kind, "implicit")
+
+    @property
+    def has_likelihood(self) -> bool:
+        return self._bits_per_dim is not None
+
+    @torch.no_grad()
+    def bits_per_dim(self, images: torch.Tensor, labels: torch.Tensor | None = None, batch: int = 16) -> float | None:
+        """Mean bits per dimension of 8-bit ``images`` (N, C, H, W uint8) under the model; None without a likelihood."""
+        per = self.bits_per_dim_each(images, labels, batch)
+        return None if per is None else float(per.double().mean())
+
+    @torch.no_grad()
+    def bits_per_dim_each(self, images: torch.Tensor, labels: torch.Tensor | None = None, batch: int = 16) -> torch.Tensor | None:
+        """``bits_per_dim`` of every image (N,), float64 on the CPU; None without a likelihood."""
+        if self._bits_per_dim is None:
+            return None
+        if images.dtype != torch.uint8 or images.dim() != 4:
+            raise StudioError(f"bits per dimension needs 8-bit images (N, C, H, W uint8), not {images.dtype} {tuple(images.shape)}")
+        want = (self.spec.channels, self.spec.resolution, self.spec.resolution)
+        if tuple(images.shape[1:]) != want:
+            raise StudioError(f"model '{self.spec.name}' measures {want[1]}x{want[2]} images with {want[0]} channels, "
+                              f"not {tuple(images.shape[1:])}")
+        if labels is not None and labels.shape[0] != images.shape[0]:
+            raise StudioError("one class label per image")
+        parts = []
+        for start in range(0, images.shape[0], max(1, batch)):
+            chunk = images[start : start + batch].cpu()
+            lab = labels[start : start + batch].to(self.device) if labels is not None else None
+            parts.append(self._bits_per_dim(chunk, lab).double().cpu())
+        return torch.cat(parts) if parts else torch.zeros(0, dtype=torch.float64)
 
     @property
     def cascade_size(self) -> int | None:
