@@ -24,7 +24,7 @@ def _positive_float(text: str) -> float:
 
 
 def _add_parser(sub: argparse._SubParsersAction) -> None:
-p = sub.add_parser("train", help="train a light/dark ink model (diffusion, GAN, VAE or PixelCNN) on a folder of paintings")
+    p = sub.add_parser("train", help="train a light/dark ink model (diffusion, GAN, VAE or PixelCNN) on a folder of paintings")
     p.add_argument("kind", choices=["diffusion", "gan", "pixelcnn", "upscaler", "vae"])
     p.add_argument("--data", required=True, help="folder of paintings (e.g. ../shared/datasets/shanshui/images)")
     p.add_argument("--out", required=True, help="the model to write (.safetensors); the best EMA model by SWD")
